@@ -1,0 +1,58 @@
+//! Interning: names (products, locations, parties, containers) mapped to dense
+//! integer indices, so strings never sit on the hot path.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A string table handing out dense `u32` ids in first-seen order.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Interner {
+    ids: HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
+}
+
+impl Interner {
+    /// The id of `name`, if it was interned.
+    pub(crate) fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    /// The id of `name`, interning it if new.
+    pub(crate) fn intern(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        let arc: Arc<str> = Arc::from(name);
+        self.names.push(arc.clone());
+        self.ids.insert(arc, id);
+        id
+    }
+
+    /// The name of `id`.
+    pub(crate) fn name(&self, id: u32) -> &Arc<str> {
+        &self.names[id as usize]
+    }
+
+    /// Number of names.
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_and_stable() {
+        let mut i = Interner::default();
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.intern("b"), 1);
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.get("b"), Some(1));
+        assert_eq!(i.get("c"), None);
+        assert_eq!(&**i.name(1), "b");
+        assert_eq!(i.len(), 2);
+    }
+}

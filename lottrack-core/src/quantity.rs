@@ -1,0 +1,181 @@
+//! Exact quantities and units of measure.
+//!
+//! Quantities are [`Decimal`]s, never floating point, so a balance that should be
+//! zero is exactly zero. Text and JSON numbers are read digit for digit.
+//! A product's lots are kept in its base unit; [`Units`] converts into it using the
+//! product's declared conversions and the fixed mass and volume tables below.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result};
+
+/// Reads an exact decimal from text such as `"500"`, `"0.125"` or `"1e3"`.
+///
+/// ```
+/// use lottrack_core::quantity::parse_decimal;
+/// use rust_decimal::Decimal;
+/// assert_eq!(parse_decimal("0.1").unwrap() + parse_decimal("0.2").unwrap(), parse_decimal("0.3").unwrap());
+/// assert!(parse_decimal("NaN").is_none());
+/// assert_eq!(parse_decimal("1e3").unwrap(), Decimal::from(1000));
+/// ```
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if t.contains(['e', 'E']) {
+        Decimal::from_scientific(t).ok()
+    } else {
+        t.parse::<Decimal>().ok()
+    }
+}
+
+/// Formats a decimal without trailing zeros (`"500"`, `"0.25"`).
+///
+/// ```
+/// use lottrack_core::quantity::{fmt_decimal, parse_decimal};
+/// assert_eq!(fmt_decimal(parse_decimal("12.500").unwrap()), "12.5");
+/// ```
+pub fn fmt_decimal(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Fixed conversions between common mass and volume units: (unit, dimension, factor
+/// to the dimension's reference unit kg or l).
+const FIXED: &[(&str, &str, &str)] = &[
+    ("kg", "mass", "1"),
+    ("g", "mass", "0.001"),
+    ("mg", "mass", "0.000001"),
+    ("t", "mass", "1000"),
+    ("lb", "mass", "0.45359237"),
+    ("oz", "mass", "0.028349523125"),
+    ("l", "volume", "1"),
+    ("ml", "volume", "0.001"),
+    ("hl", "volume", "100"),
+];
+
+/// A fixed unit's (dimension, factor to its reference unit), if it is one.
+///
+/// ```
+/// use lottrack_core::quantity::fixed_unit;
+/// assert_eq!(fixed_unit("t").unwrap().0, "mass");
+/// assert!(fixed_unit("case").is_none());
+/// ```
+pub fn fixed_unit(uom: &str) -> Option<(&'static str, Decimal)> {
+    FIXED
+        .iter()
+        .find(|(u, _, _)| *u == uom)
+        .and_then(|(_, dim, f)| parse_decimal(f).map(|f| (*dim, f)))
+}
+
+/// A product's unit table: its base unit and how many base units one of another
+/// unit is.
+///
+/// ```
+/// use lottrack_core::quantity::Units;
+/// use rust_decimal::Decimal;
+/// let mut u = Units::new("each");
+/// u.conversions.insert("case".into(), Decimal::from(12));
+/// assert_eq!(u.to_base(Decimal::from(2), "case"), Some(Decimal::from(24)));
+/// assert_eq!(u.to_base(Decimal::from(2), "pallet"), None);
+/// let kg = Units::new("kg");
+/// assert_eq!(kg.to_base(Decimal::from(2), "t"), Some(Decimal::from(2000)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Units {
+    /// The unit balances are kept in.
+    pub base: String,
+    /// `unit -> number of base units in one of it`.
+    pub conversions: BTreeMap<String, Decimal>,
+}
+
+impl Units {
+    /// A unit table with only the base unit.
+    pub fn new(base: &str) -> Self {
+        Units {
+            base: base.to_string(),
+            conversions: BTreeMap::new(),
+        }
+    }
+
+    /// Converts `qty` in `uom` into the base unit, exactly; `None` if no path exists.
+    pub fn to_base(&self, qty: Decimal, uom: &str) -> Option<Decimal> {
+        self.factor(uom).and_then(|f| qty.checked_mul(f))
+    }
+
+    /// How many base units one `uom` is.
+    pub fn factor(&self, uom: &str) -> Option<Decimal> {
+        if uom == self.base {
+            return Some(Decimal::ONE);
+        }
+        if let Some(f) = self.conversions.get(uom) {
+            return Some(*f);
+        }
+        // Through the fixed tables: uom -> reference -> base (base is a fixed unit),
+        // or uom -> reference -> a declared unit that is fixed -> base.
+        let (dim, f_uom) = fixed_unit(uom)?;
+        if let Some((bdim, f_base)) = fixed_unit(&self.base) {
+            if bdim == dim {
+                return f_uom.checked_div(f_base);
+            }
+        }
+        for (unit, per) in &self.conversions {
+            if let Some((cdim, f_conv)) = fixed_unit(unit) {
+                if cdim == dim {
+                    return f_uom.checked_div(f_conv).and_then(|x| x.checked_mul(*per));
+                }
+            }
+        }
+        None
+    }
+
+    /// Converts a base-unit quantity into `uom`, exactly where the division is exact.
+    pub fn from_base(&self, qty: Decimal, uom: &str) -> Option<Decimal> {
+        self.factor(uom).and_then(|f| qty.checked_div(f))
+    }
+
+    /// Converts `qty` in `uom` to base, or returns [`Error::UnknownUnit`].
+    pub fn to_base_or_err(
+        &self,
+        qty: Decimal,
+        uom: &str,
+        event_id: &str,
+        product: &str,
+    ) -> Result<Decimal> {
+        self.to_base(qty, uom).ok_or_else(|| Error::UnknownUnit {
+            event_id: event_id.to_string(),
+            product: product.to_string(),
+            uom: uom.to_string(),
+            base_uom: self.base.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        parse_decimal(s).expect("decimal")
+    }
+
+    #[test]
+    fn fixed_and_declared_conversions() {
+        let mut u = Units::new("each");
+        u.conversions.insert("kg".into(), d("4")); // 1 kg = 4 each
+        assert_eq!(u.to_base(d("500"), "g"), Some(d("2")));
+        assert_eq!(u.to_base(d("1"), "l"), None);
+        let lb = Units::new("lb");
+        assert_eq!(lb.to_base(d("0.45359237"), "kg"), Some(d("1")));
+    }
+
+    #[test]
+    fn parse_rejects_junk() {
+        assert!(parse_decimal("").is_none());
+        assert!(parse_decimal("abc").is_none());
+        assert!(parse_decimal("inf").is_none());
+        assert_eq!(fmt_decimal(d("1.2300")), "1.23");
+    }
+}

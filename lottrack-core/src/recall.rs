@@ -1,0 +1,256 @@
+//! Recall: the report a recall coordinator needs — affected lots with status and
+//! stock to hold, customers to notify with their shipments, and the mass balance
+//! of the root lots — and executing it as durable status events.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::balance::{MassBalance, mass_balance};
+use crate::error::Result;
+use crate::event::{Event, Time};
+use crate::inventory::{StockLine, stock_lines};
+use crate::ledger::Role;
+use crate::model::{LotKey, LotStatus};
+use crate::trace::{Shipment, TraceDirection, TraceOptions, movements, reach};
+use crate::tracker::Tracker;
+
+/// Stock of an affected lot at one location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OnHand {
+    /// Location.
+    pub location: String,
+    /// Container, if packed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// Quantity (base unit).
+    #[serde(serialize_with = "crate::report::ser_decimal")]
+    pub quantity: rust_decimal::Decimal,
+    /// Base unit.
+    pub uom: String,
+}
+
+/// An affected lot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecallLot {
+    /// Product.
+    pub product: String,
+    /// Lot code.
+    pub lot: String,
+    /// Shortest transform steps from a root (0 for a root).
+    pub depth: u32,
+    /// Current status.
+    pub status: LotStatus,
+    /// Stock to put on hold, per location.
+    pub on_hand: Vec<OnHand>,
+}
+
+/// A customer to notify and what they received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerShipments {
+    /// The customer.
+    pub customer: String,
+    /// Their shipments of affected lots, by time.
+    pub shipments: Vec<Shipment>,
+}
+
+/// The recall report, in the design's JSON shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecallReport {
+    /// The lots recalled.
+    pub roots: Vec<LotKey>,
+    /// Every affected lot (roots at depth 0), by depth.
+    pub lots: Vec<RecallLot>,
+    /// Customers to notify, by name.
+    pub customers: Vec<CustomerShipments>,
+    /// Mass balance of each root.
+    pub mass_balance: Vec<MassBalance>,
+}
+
+impl RecallReport {
+    /// The report as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The report as one CSV: a `notify` row per shipment to a customer, then a
+    /// `hold` row per affected lot and location with stock.
+    ///
+    /// ```
+    /// use lottrack_core::{LotKey, TraceOptions, Tracker};
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
+    /// t.record_json(r#"{"event_id":"E2","kind":"ship","time":"2026-03-02T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"2","uom":"kg","customer":"shop","documents":[{"type":"bol","id":"B1"}]}"#).unwrap();
+    /// let csv = t.recall(&[LotKey::new("p", "L")], &TraceOptions::default()).unwrap().to_csv();
+    /// let lines: Vec<&str> = csv.lines().collect();
+    /// assert_eq!(lines[0], "action,customer,product,lot,location,container,quantity,uom,time,event_id,documents");
+    /// assert_eq!(lines[1], "notify,shop,p,L,a,,2,kg,2026-03-02T08:00:00+00:00,E2,bol:B1");
+    /// assert_eq!(lines[2], "hold,,p,L,a,,3,kg,,,");
+    /// ```
+    pub fn to_csv(&self) -> String {
+        use crate::quantity::fmt_decimal;
+        use crate::report::csv_line;
+        let mut out = csv_line([
+            "action",
+            "customer",
+            "product",
+            "lot",
+            "location",
+            "container",
+            "quantity",
+            "uom",
+            "time",
+            "event_id",
+            "documents",
+        ]);
+        for c in &self.customers {
+            for sh in &c.shipments {
+                let docs: Vec<String> = sh.documents.iter().map(|d| d.to_string()).collect();
+                out.push_str(&csv_line([
+                    "notify",
+                    &c.customer,
+                    &sh.product,
+                    &sh.lot,
+                    &sh.location,
+                    "",
+                    &fmt_decimal(sh.quantity),
+                    &sh.uom,
+                    &sh.time.to_rfc3339(),
+                    &sh.event_id,
+                    &docs.join(";"),
+                ]));
+            }
+        }
+        for (lot, oh) in self.stock_to_hold() {
+            out.push_str(&csv_line([
+                "hold",
+                "",
+                &lot.product,
+                &lot.lot,
+                &oh.location,
+                oh.container.as_deref().unwrap_or(""),
+                &fmt_decimal(oh.quantity),
+                &oh.uom,
+                "",
+                "",
+                "",
+            ]));
+        }
+        out
+    }
+
+    /// Every stock line to hold.
+    pub fn stock_to_hold(&self) -> impl Iterator<Item = (&RecallLot, &OnHand)> {
+        self.lots
+            .iter()
+            .flat_map(|l| l.on_hand.iter().map(move |o| (l, o)))
+    }
+}
+
+impl Tracker {
+    /// The recall report for `lots` (nothing is recorded).
+    ///
+    /// ```
+    /// use lottrack_core::{LotKey, TraceOptions, Tracker};
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
+    /// t.record_json(r#"{"event_id":"E2","kind":"ship","time":"2026-03-02T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"2","uom":"kg","customer":"shop"}"#).unwrap();
+    /// let r = t.recall(&[LotKey::new("p", "L")], &TraceOptions::default()).unwrap();
+    /// assert_eq!(r.customers[0].customer, "shop");
+    /// assert_eq!(r.lots[0].on_hand[0].quantity.to_string(), "3");
+    /// assert!(r.mass_balance[0].closes());
+    /// ```
+    pub fn recall(&self, lots: &[LotKey], opts: &TraceOptions) -> Result<RecallReport> {
+        self.with_state(|s| {
+            let mut roots = Vec::with_capacity(lots.len());
+            for k in lots {
+                roots.push(s.lot_id(&k.product, &k.lot, "")?);
+            }
+            let reached = reach(s, &roots, TraceDirection::Forward, opts);
+            let filter = opts.filter();
+            let mut out_lots = Vec::with_capacity(reached.len());
+            let mut by_customer: BTreeMap<String, Vec<Shipment>> = BTreeMap::new();
+            for &(n, depth) in &reached {
+                let rec = &s.ledger.lots[n as usize];
+                let on_hand: Vec<OnHand> = stock_lines(s, n)
+                    .into_iter()
+                    .map(|l: StockLine| OnHand {
+                        location: l.location,
+                        container: l.container,
+                        quantity: l.quantity,
+                        uom: l.uom,
+                    })
+                    .collect();
+                out_lots.push(RecallLot {
+                    product: rec.key.product.to_string(),
+                    lot: rec.key.lot.to_string(),
+                    depth,
+                    status: rec.status(),
+                    on_hand,
+                });
+                for m in movements(s, n, Role::Shipped, filter) {
+                    by_customer
+                        .entry(m.party.clone())
+                        .or_default()
+                        .push(Shipment(m));
+                }
+            }
+            let customers = by_customer
+                .into_iter()
+                .map(|(customer, mut shipments)| {
+                    shipments.sort_by(|a, b| {
+                        a.time
+                            .cmp(&b.time)
+                            .then_with(|| a.event_id.cmp(&b.event_id))
+                    });
+                    CustomerShipments {
+                        customer,
+                        shipments,
+                    }
+                })
+                .collect();
+            Ok(RecallReport {
+                roots: roots
+                    .iter()
+                    .map(|r| s.ledger.lots[*r as usize].key.clone())
+                    .collect(),
+                lots: out_lots,
+                customers,
+                mass_balance: roots.iter().map(|r| mass_balance(s, *r)).collect(),
+            })
+        })
+    }
+
+    /// Executes a recall: records one `status` event setting every affected lot to
+    /// `recalled` (durable and auditable), then returns the report.
+    ///
+    /// ```
+    /// use lottrack_core::{LotKey, LotStatus, TraceOptions, Tracker, parse_time};
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
+    /// let r = t.execute_recall(&[LotKey::new("p", "L")], &TraceOptions::default(),
+    ///                          parse_time("2026-03-05T08:00:00Z").unwrap(), Some("R1")).unwrap();
+    /// assert_eq!(r.lots[0].status, LotStatus::Recalled);
+    /// assert_eq!(t.event("R1").unwrap().body.kind(), "status");
+    /// ```
+    pub fn execute_recall(
+        &self,
+        lots: &[LotKey],
+        opts: &TraceOptions,
+        time: Time,
+        event_id: Option<&str>,
+    ) -> Result<RecallReport> {
+        let before = self.recall(lots, opts)?;
+        let keys: Vec<LotKey> = before
+            .lots
+            .iter()
+            .map(|l| LotKey::new(&l.product, &l.lot))
+            .collect();
+        let mut ev = Event::status(time, LotStatus::Recalled, keys, Some("recall"));
+        if let Some(id) = event_id {
+            ev = ev.with_id(id);
+        }
+        self.record(ev)?;
+        self.recall(lots, opts)
+    }
+}

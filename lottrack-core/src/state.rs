@@ -1,0 +1,958 @@
+//! The in-memory index over the event log: catalog, ledger, lot graph and the
+//! events themselves, with the rules that validate and apply each event.
+//!
+//! Validation happens before anything changes: [`State::apply`] first resolves and
+//! checks every line of an event, and only then mutates. Every applied event keeps
+//! the exact effects it had, so it can be retracted (a `void`) or unapplied (a
+//! rolled-back batch) exactly.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use petgraph::Direction;
+use rust_decimal::Decimal;
+
+use crate::catalog::{Catalog, PartyRec, ProductRec};
+use crate::error::{Error, Result};
+use crate::event::{Event, EventBody, ShipItem};
+use crate::graph::{Edge, LotGraph};
+use crate::ledger::{Ledger, Movement, Place, Role};
+use crate::model::{LotAttrs, LotKey, LotQty, LotStatus};
+use crate::quantity::{Units, fmt_decimal};
+
+/// What an event changed, kept so it can be reversed exactly.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Effects {
+    pub(crate) moves: Vec<(u32, Movement)>,
+    pub(crate) statuses: Vec<(u32, LotStatus)>,
+    pub(crate) edges: Vec<u32>,
+    /// Distinct lots named, for liveness counting.
+    pub(crate) lots: Vec<u32>,
+    /// Stock taken beyond what was on hand (lenient mode).
+    pub(crate) deficits: Vec<Deficit>,
+    undo: Vec<Undo>,
+}
+
+#[derive(Debug, Clone)]
+enum Undo {
+    Product(u32, Option<ProductRec>),
+    Party(String, Option<PartyRec>),
+    Location(String, Option<PartyRec>),
+    Lot(u32, LotAttrs, Option<String>),
+    Container(u32, Option<u32>, usize),
+}
+
+/// Stock taken that was not on hand, recorded in lenient mode.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Deficit {
+    /// The event that took it.
+    pub event_id: String,
+    /// Product of the lot.
+    pub product: String,
+    /// Lot code.
+    pub lot: String,
+    /// Where it was taken.
+    pub location: String,
+    /// How much was taken (base unit).
+    #[serde(serialize_with = "crate::report::ser_decimal")]
+    pub requested: Decimal,
+    /// How much was on hand (base unit).
+    #[serde(serialize_with = "crate::report::ser_decimal")]
+    pub on_hand: Decimal,
+    /// The product's base unit.
+    pub uom: String,
+}
+
+/// One recorded event and its bookkeeping.
+#[derive(Debug, Clone)]
+pub(crate) struct EventRec {
+    pub(crate) event: Event,
+    pub(crate) seq: u64,
+    pub(crate) recorded_at: DateTime<Utc>,
+    pub(crate) time_ms: i64,
+    pub(crate) voided_by: Option<u32>,
+    pub(crate) effects: Effects,
+}
+
+impl EventRec {
+    pub(crate) fn live(&self) -> bool {
+        self.voided_by.is_none()
+    }
+}
+
+/// The whole in-memory index.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct State {
+    pub(crate) catalog: Catalog,
+    pub(crate) ledger: Ledger,
+    pub(crate) graph: LotGraph,
+    pub(crate) events: Vec<EventRec>,
+    pub(crate) by_id: HashMap<String, u32>,
+    pub(crate) last_seq: u64,
+}
+
+/// How a lot line resolves during validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LotRef {
+    Existing(u32),
+    New(usize),
+}
+
+struct NewLot {
+    key: LotKey,
+    product: String,
+    attrs: LotAttrs,
+    supplier: Option<String>,
+}
+
+/// The checked plan of one event, applied by `commit`.
+#[derive(Default)]
+struct Plan {
+    products: Vec<(String, ProductRec)>,
+    new_lots: Vec<NewLot>,
+    moves: Vec<(LotRef, Place, Decimal, Role)>,
+    edges: Vec<(LotRef, LotRef, Decimal, Decimal)>,
+    statuses: Vec<(u32, LotStatus)>,
+    containers: Vec<(u32, Option<u32>, Vec<LotRef>)>,
+    party: Option<(bool, String, PartyRec)>,
+    retract: Option<u32>,
+    deficits: Vec<Deficit>,
+    /// Existing lots whose attributes a receipt fills in (lot, attrs, supplier).
+    lot_updates: Vec<(u32, LotAttrs, Option<String>)>,
+}
+
+impl State {
+    /// The event index of a live lot's key, or the right "unknown" error.
+    pub(crate) fn lot_id(&self, product: &str, lot: &str, event_id: &str) -> Result<u32> {
+        if let Some(id) = self.ledger.live(product, lot) {
+            return Ok(id);
+        }
+        if self.catalog.product(product).is_none() {
+            return Err(Error::UnknownProduct {
+                event_id: event_id.to_string(),
+                product: product.to_string(),
+            });
+        }
+        Err(Error::UnknownLot {
+            event_id: event_id.to_string(),
+            product: product.to_string(),
+            lot: lot.to_string(),
+        })
+    }
+
+    /// Name of a place for messages and reports.
+    pub(crate) fn place_name(&self, p: Place) -> String {
+        match p {
+            Place::Loc(l) => self.catalog.places.name(l).to_string(),
+            Place::Container(c) => format!("container:{}", self.ledger.container_ids.name(c)),
+        }
+    }
+
+    /// The location a place is at (a container's packing location).
+    pub(crate) fn place_location(&self, p: Place) -> Option<u32> {
+        match p {
+            Place::Loc(l) => Some(l),
+            Place::Container(c) => self
+                .ledger
+                .containers
+                .get(c as usize)
+                .and_then(|r| r.location),
+        }
+    }
+
+    /// Validates `ev` and applies it as event number `idx`; on error nothing changed.
+    pub(crate) fn apply(
+        &mut self,
+        ev: Event,
+        seq: u64,
+        recorded_at: DateTime<Utc>,
+        strict: bool,
+    ) -> Result<()> {
+        let idx = self.events.len() as u32;
+        let plan = self.plan(&ev, strict)?;
+        let time_ms = ev.time.timestamp_millis();
+        let mut effects = self.commit(plan, idx, time_ms);
+        if let Some(target) = self.plan_retract_target(&ev) {
+            self.retract(target);
+            self.events[target as usize].voided_by = Some(idx);
+            effects.lots.clear();
+        }
+        self.by_id.insert(ev.event_id.clone(), idx);
+        self.events.push(EventRec {
+            event: ev,
+            seq,
+            recorded_at,
+            time_ms,
+            voided_by: None,
+            effects,
+        });
+        self.last_seq = self.last_seq.max(seq);
+        Ok(())
+    }
+
+    fn plan_retract_target(&self, ev: &Event) -> Option<u32> {
+        match &ev.body {
+            EventBody::Void { target, .. } => self.by_id.get(target).copied(),
+            _ => None,
+        }
+    }
+
+    /// Reverses the last applied event exactly (batch rollback).
+    pub(crate) fn unapply_last(&mut self) {
+        let Some(rec) = self.events.pop() else { return };
+        let idx = self.events.len() as u32;
+        self.by_id.remove(&rec.event.event_id);
+        if let EventBody::Void { target, .. } = &rec.event.body {
+            if let Some(&t) = self.by_id.get(target) {
+                self.unretract(t);
+                self.events[t as usize].voided_by = None;
+            }
+        }
+        let fx = rec.effects;
+        for (lot, _) in &fx.moves {
+            self.ledger.lots[*lot as usize].remove_moves(idx);
+        }
+        for (lot, _) in &fx.statuses {
+            self.ledger.lots[*lot as usize]
+                .statuses
+                .retain(|s| s.0 != idx);
+        }
+        for l in &fx.lots {
+            let r = &mut self.ledger.lots[*l as usize];
+            r.live_refs = r.live_refs.saturating_sub(1);
+        }
+        for e in fx.edges.iter().rev() {
+            self.graph.remove_edge(*e);
+        }
+        if let Some(min) = fx.edges.iter().min() {
+            self.graph.truncate_edges(*min as usize);
+        }
+        for u in fx.undo.into_iter().rev() {
+            match u {
+                Undo::Product(id, prev) => self.catalog.product_recs[id as usize] = prev,
+                Undo::Party(name, prev) => restore(&mut self.catalog.parties, name, prev),
+                Undo::Location(name, prev) => restore(&mut self.catalog.locations, name, prev),
+                Undo::Lot(id, attrs, supplier) => {
+                    let r = &mut self.ledger.lots[id as usize];
+                    r.attrs = attrs;
+                    r.supplier = supplier;
+                }
+                Undo::Container(c, loc, len) => {
+                    let rec = &mut self.ledger.containers[c as usize];
+                    rec.location = loc;
+                    rec.lots.truncate(len);
+                }
+            }
+        }
+    }
+
+    /// Removes every effect of event `idx` (it is being voided).
+    fn retract(&mut self, idx: u32) {
+        let fx = self.events[idx as usize].effects.clone();
+        for (lot, _) in &fx.moves {
+            self.ledger.lots[*lot as usize].remove_moves(idx);
+        }
+        for (lot, _) in &fx.statuses {
+            self.ledger.lots[*lot as usize]
+                .statuses
+                .retain(|s| s.0 != idx);
+        }
+        for l in &fx.lots {
+            let r = &mut self.ledger.lots[*l as usize];
+            r.live_refs = r.live_refs.saturating_sub(1);
+        }
+        for e in &fx.edges {
+            self.graph.remove_edge(*e);
+        }
+    }
+
+    /// Puts back every effect of event `idx` (its void is being rolled back).
+    fn unretract(&mut self, idx: u32) {
+        let fx = self.events[idx as usize].effects.clone();
+        for (lot, m) in &fx.moves {
+            self.ledger.lots[*lot as usize].push_move(*m);
+        }
+        for (lot, s) in &fx.statuses {
+            let st = &mut self.ledger.lots[*lot as usize].statuses;
+            let pos = st.partition_point(|x| x.0 < idx);
+            st.insert(pos, (idx, *s));
+        }
+        for l in &fx.lots {
+            self.ledger.lots[*l as usize].live_refs += 1;
+        }
+        for e in &fx.edges {
+            self.graph.restore_edge(*e);
+        }
+    }
+
+    fn units_for(&self, plan: &Plan, product: &str) -> Option<Units> {
+        plan.products
+            .iter()
+            .rev()
+            .find(|(p, _)| p == product)
+            .map(|(_, r)| r.units.clone())
+            .or_else(|| self.catalog.product(product).map(|(_, r)| r.units.clone()))
+    }
+
+    /// Converts a line to base units, checking it is positive (or non-zero).
+    fn base_qty(&self, plan: &Plan, ev: &Event, line: &LotQty, signed: bool) -> Result<Decimal> {
+        let id = &ev.event_id;
+        if signed {
+            if line.quantity.is_zero() {
+                return Err(Error::invalid(
+                    id,
+                    format!(
+                        "adjust of lot (`{}`, `{}`) has quantity 0; give the signed change (+ found, - lost)",
+                        line.product, line.lot
+                    ),
+                ));
+            }
+        } else if line.quantity <= Decimal::ZERO {
+            return Err(Error::NonPositiveQuantity {
+                event_id: id.clone(),
+                product: line.product.clone(),
+                lot: line.lot.clone(),
+                quantity: line.quantity.to_string(),
+            });
+        }
+        let units = self
+            .units_for(plan, &line.product)
+            .ok_or_else(|| Error::UnknownProduct {
+                event_id: id.clone(),
+                product: line.product.clone(),
+            })?;
+        units.to_base_or_err(line.quantity, &line.uom, id, &line.product)
+    }
+
+    /// Resolves a lot that must already exist.
+    fn existing(&self, ev: &Event, line: &LotQty) -> Result<LotRef> {
+        self.lot_id(&line.product, &line.lot, &ev.event_id)
+            .map(LotRef::Existing)
+    }
+
+    /// Resolves a lot that may be created (receipt, transform output).
+    fn creatable(
+        &self,
+        plan: &mut Plan,
+        line: &LotQty,
+        attrs: &LotAttrs,
+        supplier: Option<&String>,
+    ) -> LotRef {
+        if let Some(id) = self.ledger.live(&line.product, &line.lot) {
+            let rec = &self.ledger.lots[id as usize];
+            let mut merged = rec.attrs.clone();
+            let mut changed = false;
+            for (slot, new) in [
+                (&mut merged.expiry, attrs.expiry),
+                (&mut merged.production_date, attrs.production_date),
+            ] {
+                if slot.is_none() && new.is_some() {
+                    *slot = new;
+                    changed = true;
+                }
+            }
+            for (slot, new) in [
+                (&mut merged.supplier_lot, &attrs.supplier_lot),
+                (&mut merged.origin, &attrs.origin),
+            ] {
+                if slot.is_none() && new.is_some() {
+                    slot.clone_from(new);
+                    changed = true;
+                }
+            }
+            let sup = rec.supplier.clone().or_else(|| supplier.cloned());
+            if changed || sup != rec.supplier {
+                plan.lot_updates.push((id, merged, sup));
+            }
+            return LotRef::Existing(id);
+        }
+        let key = LotKey::new(&line.product, &line.lot);
+        if let Some(i) = plan.new_lots.iter().position(|n| n.key == key) {
+            return LotRef::New(i);
+        }
+        plan.new_lots.push(NewLot {
+            key,
+            product: line.product.clone(),
+            attrs: attrs.clone(),
+            supplier: supplier.cloned(),
+        });
+        LotRef::New(plan.new_lots.len() - 1)
+    }
+
+    /// Declares a product implicitly (first receipt or output) with the line's unit.
+    fn implicit_product(&self, plan: &mut Plan, line: &LotQty) {
+        if self.units_for(plan, &line.product).is_none() {
+            plan.products.push((
+                line.product.clone(),
+                ProductRec {
+                    units: Units::new(&line.uom),
+                    description: None,
+                    declared: false,
+                },
+            ));
+        }
+    }
+
+    fn location_of(&mut self, ev: &Event) -> Result<u32> {
+        match &ev.location {
+            Some(l) => Ok(self.catalog.places.intern(l)),
+            None => Err(Error::MissingField {
+                event_id: ev.event_id.clone(),
+                field: "location".into(),
+            }),
+        }
+    }
+
+    /// Checks a take against stock, accounting for earlier takes in the same plan.
+    fn take(
+        &self,
+        plan: &mut Plan,
+        ev: &Event,
+        lot: LotRef,
+        place: Place,
+        qty: Decimal,
+        role: Role,
+        strict: bool,
+    ) -> Result<()> {
+        let LotRef::Existing(id) = lot else {
+            return Err(Error::invalid(
+                &ev.event_id,
+                "cannot take stock from a lot this event creates",
+            ));
+        };
+        let rec = &self.ledger.lots[id as usize];
+        let planned: Decimal = plan
+            .moves
+            .iter()
+            .filter(|(l, p, _, _)| *l == lot && *p == place)
+            .map(|m| m.2)
+            .sum();
+        let on_hand = rec.at(place) + planned;
+        if qty > on_hand {
+            let uom = self.catalog.base_uom(rec.product).to_string();
+            if strict {
+                return Err(Error::InsufficientStock {
+                    event_id: ev.event_id.clone(),
+                    product: rec.key.product.to_string(),
+                    lot: rec.key.lot.to_string(),
+                    location: self.place_name(place),
+                    requested: fmt_decimal(qty),
+                    on_hand: fmt_decimal(on_hand),
+                    uom,
+                });
+            }
+            plan.deficits.push(Deficit {
+                event_id: ev.event_id.clone(),
+                product: rec.key.product.to_string(),
+                lot: rec.key.lot.to_string(),
+                location: self.place_name(place),
+                requested: qty,
+                on_hand,
+                uom,
+            });
+        }
+        plan.moves.push((lot, place, -qty, role));
+        Ok(())
+    }
+
+    fn plan(&mut self, ev: &Event, strict: bool) -> Result<Plan> {
+        let mut plan = Plan::default();
+        let id = ev.event_id.clone();
+        match &ev.body {
+            EventBody::Receive {
+                item,
+                supplier,
+                attrs,
+            } => {
+                let loc = self.location_of(ev)?;
+                self.implicit_product(&mut plan, item);
+                let q = self.base_qty(&plan, ev, item, false)?;
+                let lot = self.creatable(&mut plan, item, attrs, supplier.as_ref());
+                plan.moves.push((lot, Place::Loc(loc), q, Role::Received));
+            }
+            EventBody::Transform { inputs, outputs } => {
+                if inputs.is_empty() || outputs.is_empty() {
+                    return Err(Error::invalid(
+                        &id,
+                        "a transform needs at least one input and one output",
+                    ));
+                }
+                let loc = self.location_of(ev)?;
+                let mut ins = Vec::new();
+                for line in inputs {
+                    let lot = self.existing(ev, line)?;
+                    let q = self.base_qty(&plan, ev, line, false)?;
+                    self.take(
+                        &mut plan,
+                        ev,
+                        lot,
+                        Place::Loc(loc),
+                        q,
+                        Role::Consumed,
+                        strict,
+                    )?;
+                    ins.push((lot, q, line));
+                }
+                let mut outs = Vec::new();
+                for o in outputs {
+                    self.implicit_product(&mut plan, &o.item);
+                    let q = self.base_qty(&plan, ev, &o.item, false)?;
+                    let lot = self.creatable(&mut plan, &o.item, &o.attrs, None);
+                    if let LotRef::Existing(out_id) = lot {
+                        let in_ids: Vec<u32> = ins
+                            .iter()
+                            .filter_map(|(l, _, _)| match l {
+                                LotRef::Existing(i) => Some(*i),
+                                LotRef::New(_) => None,
+                            })
+                            .collect();
+                        for (l, _, line) in &ins {
+                            if let LotRef::Existing(i) = l {
+                                if *i == out_id
+                                    || self.graph.reaches(&[out_id], Direction::Outgoing, *i)
+                                {
+                                    return Err(Error::Cycle {
+                                        event_id: id.clone(),
+                                        product: o.item.product.clone(),
+                                        lot: o.item.lot.clone(),
+                                        input_product: line.product.clone(),
+                                        input_lot: line.lot.clone(),
+                                    });
+                                }
+                            }
+                        }
+                        let _ = in_ids;
+                    }
+                    plan.moves.push((lot, Place::Loc(loc), q, Role::Produced));
+                    outs.push((lot, q));
+                }
+                for (i, qi, _) in &ins {
+                    for (o, qo) in &outs {
+                        plan.edges.push((*i, *o, *qi, *qo));
+                    }
+                }
+            }
+            EventBody::Ship { item, .. } => match item {
+                ShipItem::Lot(line) => {
+                    let loc = self.location_of(ev)?;
+                    let lot = self.existing(ev, line)?;
+                    let q = self.base_qty(&plan, ev, line, false)?;
+                    self.take(
+                        &mut plan,
+                        ev,
+                        lot,
+                        Place::Loc(loc),
+                        q,
+                        Role::Shipped,
+                        strict,
+                    )?;
+                }
+                ShipItem::Container(c) => {
+                    let cid = self.ledger.container_ids.get(c);
+                    let contents = cid
+                        .map(|c| self.ledger.container_contents(c))
+                        .unwrap_or_default();
+                    let Some(cid) = cid.filter(|_| !contents.is_empty()) else {
+                        return Err(Error::UnknownContainer {
+                            event_id: id,
+                            container: c.clone(),
+                        });
+                    };
+                    for (lot, q) in contents {
+                        plan.moves.push((
+                            LotRef::Existing(lot),
+                            Place::Container(cid),
+                            -q,
+                            Role::Shipped,
+                        ));
+                    }
+                }
+            },
+            EventBody::Move {
+                item,
+                from_location,
+                to_location,
+            } => {
+                let from = self.catalog.places.intern(from_location);
+                let to = self.catalog.places.intern(to_location);
+                if from == to {
+                    return Err(Error::invalid(
+                        &id,
+                        format!("move from `{from_location}` to the same location"),
+                    ));
+                }
+                let lot = self.existing(ev, item)?;
+                let q = self.base_qty(&plan, ev, item, false)?;
+                self.take(
+                    &mut plan,
+                    ev,
+                    lot,
+                    Place::Loc(from),
+                    q,
+                    Role::Transfer,
+                    strict,
+                )?;
+                plan.moves.push((lot, Place::Loc(to), q, Role::Transfer));
+            }
+            EventBody::Pack {
+                container,
+                contents,
+            } => {
+                if contents.is_empty() {
+                    return Err(Error::invalid(
+                        &id,
+                        format!("pack into `{container}` has no contents"),
+                    ));
+                }
+                let loc = self.location_of(ev)?;
+                let c = self.ledger.container(container);
+                let mut lots = Vec::new();
+                for line in contents {
+                    let lot = self.existing(ev, line)?;
+                    let q = self.base_qty(&plan, ev, line, false)?;
+                    self.take(
+                        &mut plan,
+                        ev,
+                        lot,
+                        Place::Loc(loc),
+                        q,
+                        Role::Transfer,
+                        strict,
+                    )?;
+                    plan.moves
+                        .push((lot, Place::Container(c), q, Role::Transfer));
+                    lots.push(lot);
+                }
+                plan.containers.push((c, Some(loc), lots));
+            }
+            EventBody::Unpack {
+                container,
+                contents,
+            } => {
+                let Some(c) = self.ledger.container_ids.get(container) else {
+                    return Err(Error::UnknownContainer {
+                        event_id: id,
+                        container: container.clone(),
+                    });
+                };
+                let loc = match &ev.location {
+                    Some(l) => self.catalog.places.intern(l),
+                    None => self.ledger.containers[c as usize].location.ok_or_else(|| {
+                        Error::MissingField {
+                            event_id: id.clone(),
+                            field: "location".into(),
+                        }
+                    })?,
+                };
+                for line in contents {
+                    let lot = self.existing(ev, line)?;
+                    let q = self.base_qty(&plan, ev, line, false)?;
+                    self.take(
+                        &mut plan,
+                        ev,
+                        lot,
+                        Place::Container(c),
+                        q,
+                        Role::Transfer,
+                        strict,
+                    )?;
+                    plan.moves.push((lot, Place::Loc(loc), q, Role::Transfer));
+                }
+            }
+            EventBody::Adjust { item, .. } => {
+                let loc = self.location_of(ev)?;
+                let lot = self.existing(ev, item)?;
+                let q = self.base_qty(&plan, ev, item, true)?;
+                if q < Decimal::ZERO {
+                    self.take(
+                        &mut plan,
+                        ev,
+                        lot,
+                        Place::Loc(loc),
+                        -q,
+                        Role::Adjusted,
+                        strict,
+                    )?;
+                } else {
+                    plan.moves.push((lot, Place::Loc(loc), q, Role::Adjusted));
+                }
+            }
+            EventBody::Dispose { item, .. } | EventBody::Consume { item, .. } => {
+                let role = if matches!(ev.body, EventBody::Dispose { .. }) {
+                    Role::Disposed
+                } else {
+                    Role::Consumed
+                };
+                let loc = self.location_of(ev)?;
+                let lot = self.existing(ev, item)?;
+                let q = self.base_qty(&plan, ev, item, false)?;
+                self.take(&mut plan, ev, lot, Place::Loc(loc), q, role, strict)?;
+            }
+            EventBody::Return { item, .. } => {
+                let loc = self.location_of(ev)?;
+                let lot = self.existing(ev, item)?;
+                let q = self.base_qty(&plan, ev, item, false)?;
+                plan.moves.push((lot, Place::Loc(loc), q, Role::Returned));
+            }
+            EventBody::Status { status, lots, .. } => {
+                if lots.is_empty() {
+                    return Err(Error::invalid(&id, "a status event needs at least one lot"));
+                }
+                for k in lots {
+                    let l = self.lot_id(&k.product, &k.lot, &id)?;
+                    if !plan.statuses.iter().any(|s| s.0 == l) {
+                        plan.statuses.push((l, *status));
+                    }
+                }
+            }
+            EventBody::Void { target, .. } => {
+                let t = *self.by_id.get(target).ok_or_else(|| Error::UnknownEvent {
+                    event_id: id.clone(),
+                    target: target.clone(),
+                })?;
+                let rec = &self.events[t as usize];
+                match &rec.event.body {
+                    EventBody::Void { .. } => {
+                        return Err(Error::invalid(
+                            &id,
+                            format!("`{target}` is itself a void; record the event again instead"),
+                        ));
+                    }
+                    EventBody::Product { .. }
+                    | EventBody::Party { .. }
+                    | EventBody::Location { .. } => {
+                        return Err(Error::invalid(
+                            &id,
+                            format!(
+                                "`{target}` is master data; record a corrected `{}` event instead",
+                                rec.event.body.kind()
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+                if let Some(by) = rec.voided_by {
+                    return Err(Error::invalid(
+                        &id,
+                        format!(
+                            "`{target}` is already voided by `{}`",
+                            self.events[by as usize].event.event_id
+                        ),
+                    ));
+                }
+                if strict {
+                    let later = self.void_conflicts(t);
+                    if !later.is_empty() {
+                        return Err(Error::VoidConflict {
+                            event_id: id,
+                            target: target.clone(),
+                            later,
+                        });
+                    }
+                }
+                plan.retract = Some(t);
+            }
+            EventBody::Product {
+                product,
+                uom,
+                conversions,
+                description,
+            } => {
+                if let Some((pid, rec)) = self.catalog.product(product) {
+                    let has_lots = self
+                        .ledger
+                        .lots
+                        .iter()
+                        .any(|l| l.product == pid && l.live_refs > 0);
+                    if rec.units.base != *uom && has_lots {
+                        return Err(Error::invalid(
+                            &id,
+                            format!(
+                                "product `{product}` has lots kept in `{}`; its base unit cannot change to `{uom}`",
+                                rec.units.base
+                            ),
+                        ));
+                    }
+                }
+                plan.products.push((
+                    product.clone(),
+                    ProductRec {
+                        units: Units {
+                            base: uom.clone(),
+                            conversions: conversions.clone(),
+                        },
+                        description: description.clone(),
+                        declared: true,
+                    },
+                ));
+            }
+            EventBody::Party { party, name, role } => {
+                plan.party = Some((
+                    true,
+                    party.clone(),
+                    PartyRec {
+                        name: name.clone(),
+                        role: role.clone(),
+                    },
+                ));
+            }
+            EventBody::Location {
+                location,
+                name,
+                party,
+            } => {
+                plan.party = Some((
+                    false,
+                    location.clone(),
+                    PartyRec {
+                        name: name.clone(),
+                        role: party.clone(),
+                    },
+                ));
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Later live events whose stock would go missing if `target` were voided.
+    fn void_conflicts(&self, target: u32) -> Vec<String> {
+        let fx = &self.events[target as usize].effects;
+        let mut later: Vec<u32> = Vec::new();
+        let mut checked: Vec<(u32, Place)> = Vec::new();
+        for (lot, m) in &fx.moves {
+            if m.delta <= Decimal::ZERO || checked.contains(&(*lot, m.place)) {
+                continue;
+            }
+            checked.push((*lot, m.place));
+            let mut bal = Decimal::ZERO;
+            for mv in &self.ledger.lots[*lot as usize].moves {
+                if mv.place != m.place || mv.event == target {
+                    continue;
+                }
+                bal += mv.delta;
+                if bal < Decimal::ZERO && mv.event > target && !later.contains(&mv.event) {
+                    later.push(mv.event);
+                }
+            }
+        }
+        later.sort_unstable();
+        later
+            .into_iter()
+            .map(|e| self.events[e as usize].event.event_id.clone())
+            .collect()
+    }
+
+    fn commit(&mut self, plan: Plan, idx: u32, time_ms: i64) -> Effects {
+        let mut fx = Effects {
+            deficits: plan.deficits,
+            ..Default::default()
+        };
+        for (name, rec) in plan.products {
+            let pid = self.catalog.products.intern(&name);
+            let prev = self.catalog.product_by_id(pid).cloned();
+            fx.undo.push(Undo::Product(pid, prev));
+            self.catalog.set_product(&name, rec);
+        }
+        for (id, attrs, supplier) in plan.lot_updates {
+            let r = &mut self.ledger.lots[id as usize];
+            fx.undo.push(Undo::Lot(
+                id,
+                std::mem::replace(&mut r.attrs, attrs),
+                std::mem::replace(&mut r.supplier, supplier),
+            ));
+        }
+        let mut new_ids = Vec::with_capacity(plan.new_lots.len());
+        for n in plan.new_lots {
+            let pid = self.catalog.products.intern(&n.product);
+            let id = self.ledger.get_or_create(&n.key, pid);
+            let r = &mut self.ledger.lots[id as usize];
+            fx.undo.push(Undo::Lot(
+                id,
+                std::mem::replace(&mut r.attrs, n.attrs),
+                std::mem::replace(&mut r.supplier, n.supplier),
+            ));
+            r.product = pid;
+            self.graph.ensure(id);
+            new_ids.push(id);
+        }
+        let resolve = |r: LotRef| match r {
+            LotRef::Existing(i) => i,
+            LotRef::New(k) => new_ids[k],
+        };
+        let mut touch = |fx: &mut Effects, lot: u32| {
+            if !fx.lots.contains(&lot) {
+                fx.lots.push(lot);
+            }
+        };
+        for (lot, place, delta, role) in plan.moves {
+            let lot = resolve(lot);
+            let m = Movement {
+                event: idx,
+                place,
+                delta,
+                role,
+            };
+            self.ledger.lots[lot as usize].push_move(m);
+            fx.moves.push((lot, m));
+            touch(&mut fx, lot);
+        }
+        for (from, to, qi, qo) in plan.edges {
+            let e = self.graph.add_edge(Edge {
+                from: resolve(from),
+                to: resolve(to),
+                event: idx,
+                time_ms,
+                qty_in: qi,
+                qty_out: qo,
+                live: true,
+            });
+            fx.edges.push(e);
+        }
+        for (lot, s) in plan.statuses {
+            self.ledger.lots[lot as usize].statuses.push((idx, s));
+            fx.statuses.push((lot, s));
+            touch(&mut fx, lot);
+        }
+        for (c, loc, lots) in plan.containers {
+            let rec = &mut self.ledger.containers[c as usize];
+            fx.undo
+                .push(Undo::Container(c, rec.location, rec.lots.len()));
+            rec.location = loc;
+            for l in lots {
+                let l = resolve(l);
+                if !rec.lots.contains(&l) {
+                    rec.lots.push(l);
+                }
+            }
+        }
+        if let Some((is_party, name, rec)) = plan.party {
+            let map = if is_party {
+                &mut self.catalog.parties
+            } else {
+                &mut self.catalog.locations
+            };
+            let prev = map.insert(name.clone(), rec);
+            fx.undo.push(if is_party {
+                Undo::Party(name, prev)
+            } else {
+                Undo::Location(name, prev)
+            });
+        }
+        for l in &fx.lots {
+            self.ledger.lots[*l as usize].live_refs += 1;
+        }
+        let _ = plan.retract;
+        fx
+    }
+}
+
+fn restore(map: &mut HashMap<String, PartyRec>, name: String, prev: Option<PartyRec>) {
+    match prev {
+        Some(p) => {
+            map.insert(name, p);
+        }
+        None => {
+            map.remove(&name);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The in-memory store: for tests and throwaway analysis.
+
+use super::{EventStore, NewEvent, StoredEvent};
+use crate::error::{Error, Result};
+
+/// A store that keeps the log in a `Vec`; nothing survives the process.
+///
+/// ```
+/// use lottrack_core::{store::MemoryStore, Tracker};
+/// let t = Tracker::open(MemoryStore::new()).unwrap();
+/// assert_eq!(t.last_seq(), 0);
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStore {
+    rows: Vec<StoredEvent>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The rows stored so far.
+    pub fn rows(&self) -> &[StoredEvent] {
+        &self.rows
+    }
+}
+
+impl EventStore for MemoryStore {
+    fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
+        let last = self.rows.len() as u64;
+        if last != expected_last_seq {
+            return Err(Error::Conflict {
+                message: format!("expected last sequence {expected_last_seq}, store is at {last}"),
+            });
+        }
+        for (i, e) in events.iter().enumerate() {
+            self.rows.push(StoredEvent {
+                seq: last + 1 + i as u64,
+                event_id: e.event_id.clone(),
+                recorded_at: e.recorded_at.clone(),
+                json: e.json.clone(),
+            });
+        }
+        Ok(self.rows.len() as u64)
+    }
+
+    fn read_from(
+        &mut self,
+        after_seq: u64,
+        visit: &mut dyn FnMut(StoredEvent) -> Result<()>,
+    ) -> Result<()> {
+        let start = usize::try_from(after_seq)
+            .unwrap_or(usize::MAX)
+            .min(self.rows.len());
+        for row in &self.rows[start..] {
+            visit(row.clone())?;
+        }
+        Ok(())
+    }
+
+    fn last_seq(&mut self) -> Result<u64> {
+        Ok(self.rows.len() as u64)
+    }
+
+    fn describe(&self) -> String {
+        "memory".to_string()
+    }
+}

@@ -1,0 +1,337 @@
+//! Forward and backward traces: every downstream (upstream) lot with its shortest
+//! depth, the transform links between them, and the customers reached
+//! (shipments) or the suppliers (receipts).
+
+use std::sync::Arc;
+
+use petgraph::Direction;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::event::{EventBody, Time};
+use crate::graph::EdgeFilter;
+use crate::ledger::Role;
+use crate::model::{Document, LotKey};
+use crate::report::{ser_decimal, ser_time};
+use crate::state::State;
+use crate::tracker::Tracker;
+
+/// Options of a trace.
+///
+/// ```
+/// use lottrack_core::TraceOptions;
+/// let o = TraceOptions { max_depth: Some(2), ..Default::default() };
+/// assert!(o.as_of.is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TraceOptions {
+    /// Follow at most this many transform steps.
+    pub max_depth: Option<u32>,
+    /// Only events at or after this time.
+    pub from: Option<Time>,
+    /// Only events at or before this time.
+    pub to: Option<Time>,
+    /// Ignore events after this time (what had happened by then).
+    pub as_of: Option<Time>,
+}
+
+impl TraceOptions {
+    pub(crate) fn filter(&self) -> EdgeFilter {
+        let to = match (self.to, self.as_of) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        EdgeFilter {
+            from_ms: self.from.map(|t| t.timestamp_millis()),
+            to_ms: to.map(|t| t.timestamp_millis()),
+        }
+    }
+}
+
+/// The direction of a trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TraceDirection {
+    /// Downstream: what was made from the root and who received it.
+    Forward,
+    /// Upstream: what the root was made from and who supplied it.
+    Backward,
+}
+
+/// A lot reached by a trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceLot {
+    /// Product.
+    pub product: Arc<str>,
+    /// Lot code.
+    pub lot: Arc<str>,
+    /// Shortest number of transform steps from the root.
+    pub depth: u32,
+}
+
+/// A transform link between two lots of a trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceLink {
+    /// The transform event.
+    pub event_id: String,
+    /// The input lot.
+    pub from: LotKey,
+    /// The output lot.
+    pub to: LotKey,
+}
+
+/// A quantity of a lot that left to a customer (or arrived from a supplier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Movement {
+    /// The ship (receive) event.
+    pub event_id: String,
+    /// The customer (for shipments) or supplier (for receipts).
+    #[serde(skip)]
+    pub party: String,
+    /// Product.
+    pub product: Arc<str>,
+    /// Lot code.
+    pub lot: Arc<str>,
+    /// Quantity, in the product's base unit.
+    #[serde(serialize_with = "ser_decimal")]
+    pub quantity: Decimal,
+    /// The product's base unit.
+    pub uom: String,
+    /// Event time, with its offset.
+    #[serde(serialize_with = "ser_time")]
+    pub time: Time,
+    /// Location it left from (arrived at).
+    pub location: String,
+    /// Reference documents (bill of lading, invoice, purchase order …).
+    pub documents: Vec<Document>,
+}
+
+/// A shipment: [`Movement`] serialized with a `customer` key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shipment(pub Movement);
+
+/// A receipt: [`Movement`] serialized with a `supplier` key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt(pub Movement);
+
+fn ser_movement<S: serde::Serializer>(
+    m: &Movement,
+    party_key: &str,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(9))?;
+    map.serialize_entry("event_id", &m.event_id)?;
+    map.serialize_entry(party_key, &m.party)?;
+    map.serialize_entry("product", &*m.product)?;
+    map.serialize_entry("lot", &*m.lot)?;
+    map.serialize_entry("quantity", &crate::quantity::fmt_decimal(m.quantity))?;
+    map.serialize_entry("uom", &m.uom)?;
+    map.serialize_entry("time", &m.time.to_rfc3339())?;
+    map.serialize_entry("location", &m.location)?;
+    map.serialize_entry("documents", &m.documents)?;
+    map.end()
+}
+
+impl Serialize for Shipment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        ser_movement(&self.0, "customer", s)
+    }
+}
+
+impl Serialize for Receipt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        ser_movement(&self.0, "supplier", s)
+    }
+}
+
+impl std::ops::Deref for Shipment {
+    type Target = Movement;
+    fn deref(&self) -> &Movement {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Receipt {
+    type Target = Movement;
+    fn deref(&self) -> &Movement {
+        &self.0
+    }
+}
+
+/// A trace's result, in the design's JSON shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// Forward or backward.
+    pub direction: TraceDirection,
+    /// The lot traced from.
+    pub root: LotKey,
+    /// Every lot reached (the root excluded), by depth.
+    pub lots: Vec<TraceLot>,
+    /// Transform links among the root and the lots reached.
+    pub links: Vec<TraceLink>,
+    /// Shipments of the root and of every lot reached (forward traces).
+    pub shipments: Vec<Shipment>,
+    /// Receipts of the root and of every lot reached (backward traces).
+    pub receipts: Vec<Receipt>,
+}
+
+impl Trace {
+    /// The trace as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl Tracker {
+    /// Everything made from `lot`, and who received it.
+    ///
+    /// ```
+    /// use lottrack_core::{LotKey, TraceOptions, Tracker};
+    /// let t = Tracker::in_memory();
+    /// let err = t.trace_forward(&LotKey::new("x", "y"), &TraceOptions::default()).unwrap_err();
+    /// assert_eq!(err.kind_name(), "UnknownProduct");
+    /// ```
+    pub fn trace_forward(&self, lot: &LotKey, opts: &TraceOptions) -> Result<Trace> {
+        self.with_state(|s| trace(s, lot, opts, TraceDirection::Forward))
+    }
+
+    /// Everything `lot` was made from, and who supplied it.
+    pub fn trace_backward(&self, lot: &LotKey, opts: &TraceOptions) -> Result<Trace> {
+        self.with_state(|s| trace(s, lot, opts, TraceDirection::Backward))
+    }
+}
+
+/// The lot ids reached from `roots` (roots included, depth 0), shortest depth first.
+pub(crate) fn reach(
+    s: &State,
+    roots: &[u32],
+    dir: TraceDirection,
+    opts: &TraceOptions,
+) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let d = match dir {
+        TraceDirection::Forward => Direction::Outgoing,
+        TraceDirection::Backward => Direction::Incoming,
+    };
+    s.graph
+        .bfs(roots, d, opts.max_depth, opts.filter(), |n, depth| {
+            out.push((n, depth))
+        });
+    out
+}
+
+/// Live stock movements of `lot` with `role` whose event passes the filter.
+pub(crate) fn movements(s: &State, lot: u32, role: Role, filter: EdgeFilter) -> Vec<Movement> {
+    let rec = &s.ledger.lots[lot as usize];
+    let uom = s.catalog.base_uom(rec.product).to_string();
+    let mut out = Vec::new();
+    for m in rec.moves.iter().filter(|m| m.role == role) {
+        let ev = &s.events[m.event as usize];
+        if !filter.admits(ev.time_ms) {
+            continue;
+        }
+        let party = match &ev.event.body {
+            EventBody::Ship { customer, .. } | EventBody::Return { customer, .. } => {
+                customer.clone()
+            }
+            EventBody::Receive { supplier, .. } => supplier.clone(),
+            _ => None,
+        };
+        let location = s
+            .place_location(m.place)
+            .map(|l| s.catalog.places.name(l).to_string())
+            .or_else(|| ev.event.location.clone())
+            .unwrap_or_default();
+        out.push(Movement {
+            event_id: ev.event.event_id.clone(),
+            party: party.unwrap_or_default(),
+            product: rec.key.product.clone(),
+            lot: rec.key.lot.clone(),
+            quantity: m.delta.abs(),
+            uom: uom.clone(),
+            time: ev.event.time,
+            location,
+            documents: ev.event.documents.clone(),
+        });
+    }
+    out
+}
+
+pub(crate) fn trace(
+    s: &State,
+    lot: &LotKey,
+    opts: &TraceOptions,
+    dir: TraceDirection,
+) -> Result<Trace> {
+    let root = s.lot_id(&lot.product, &lot.lot, "")?;
+    let reached = reach(s, &[root], dir, opts);
+    let filter = opts.filter();
+    let mut lots = Vec::with_capacity(reached.len().saturating_sub(1));
+    let mut links = Vec::new();
+    let mut shipments = Vec::new();
+    let mut receipts = Vec::new();
+    let adj = match dir {
+        TraceDirection::Forward => &s.graph.fwd,
+        TraceDirection::Backward => &s.graph.bwd,
+    };
+    for &(n, depth) in &reached {
+        let rec = &s.ledger.lots[n as usize];
+        if n != root {
+            lots.push(TraceLot {
+                product: rec.key.product.clone(),
+                lot: rec.key.lot.clone(),
+                depth,
+            });
+        }
+        // Below the depth limit every admitted neighbour was reached too.
+        if opts.max_depth.is_none_or(|m| depth < m) {
+            for a in &adj[n as usize] {
+                let e = &s.graph.edges[a.edge as usize];
+                if !filter.admits(e.time_ms) {
+                    continue;
+                }
+                let (from, to) = (
+                    &s.ledger.lots[e.from as usize].key,
+                    &s.ledger.lots[e.to as usize].key,
+                );
+                links.push(TraceLink {
+                    event_id: s.events[e.event as usize].event.event_id.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                });
+            }
+        }
+        match dir {
+            TraceDirection::Forward => shipments.extend(
+                movements(s, n, Role::Shipped, filter)
+                    .into_iter()
+                    .map(Shipment),
+            ),
+            TraceDirection::Backward => receipts.extend(
+                movements(s, n, Role::Received, filter)
+                    .into_iter()
+                    .map(Receipt),
+            ),
+        }
+    }
+    shipments.sort_by(|a, b| {
+        a.time
+            .cmp(&b.time)
+            .then_with(|| a.event_id.cmp(&b.event_id))
+    });
+    receipts.sort_by(|a, b| {
+        a.time
+            .cmp(&b.time)
+            .then_with(|| a.event_id.cmp(&b.event_id))
+    });
+    Ok(Trace {
+        direction: dir,
+        root: s.ledger.lots[root as usize].key.clone(),
+        lots,
+        links,
+        shipments,
+        receipts,
+    })
+}

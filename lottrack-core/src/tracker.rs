@@ -1,0 +1,372 @@
+//! The [`Tracker`]: the engine's front door. It validates and records events into a
+//! store and answers queries from the in-memory index built over the store's log.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::state::{Deficit, State};
+use crate::store::{EventStore, MemoryStore, NewEvent, StoredEvent};
+
+/// How stock shortfalls are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StockMode {
+    /// Taking more than is on hand is an error (the default).
+    #[default]
+    Strict,
+    /// Taking more than is on hand is recorded and reported by [`Tracker::deficits`].
+    Lenient,
+}
+
+/// Options of a tracker.
+///
+/// ```
+/// use lottrack_core::{StockMode, Tracker, TrackerOptions};
+/// let t = Tracker::in_memory_with(TrackerOptions { stock_mode: StockMode::Lenient, ..Default::default() });
+/// assert_eq!(t.options().stock_mode, StockMode::Lenient);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrackerOptions {
+    /// Strict (default) or lenient stock checks.
+    pub stock_mode: StockMode,
+    /// How often an append is retried after another writer got there first.
+    pub max_conflict_retries: u32,
+}
+
+impl Default for TrackerOptions {
+    fn default() -> Self {
+        TrackerOptions {
+            stock_mode: StockMode::Strict,
+            max_conflict_retries: 16,
+        }
+    }
+}
+
+/// What recording one event did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Recorded {
+    /// The event's id (generated when it had none).
+    pub event_id: String,
+    /// Its sequence number in the log.
+    pub seq: u64,
+    /// True when the same event was already recorded (an idempotent no-op).
+    pub duplicate: bool,
+}
+
+/// The traceability engine over one event store.
+///
+/// `Tracker` is `Send + Sync`: queries take `&self` and run concurrently; writes are
+/// serialized and become visible only once the store has acknowledged them.
+///
+/// ```
+/// use lottrack_core::{LotKey, TraceOptions, Tracker};
+/// let t = Tracker::in_memory();
+/// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00+01:00","location":"plant-1","product":"spinach","lot":"F-100","quantity":"500","uom":"kg","supplier":"farm-a"}"#).unwrap();
+/// t.record_json(r#"{"event_id":"E2","kind":"transform","time":"2026-03-02T10:00:00+01:00","location":"plant-1","inputs":[{"product":"spinach","lot":"F-100","quantity":"200","uom":"kg"}],"outputs":[{"product":"salad","lot":"S-1","quantity":"400","uom":"each"}]}"#).unwrap();
+/// let tr = t.trace_forward(&LotKey::new("spinach", "F-100"), &TraceOptions::default()).unwrap();
+/// assert_eq!(tr.lots.len(), 1);
+/// assert_eq!(&*tr.lots[0].lot, "S-1");
+/// fn assert_send_sync<T: Send + Sync>() {}
+/// assert_send_sync::<Tracker>();
+/// ```
+pub struct Tracker {
+    state: RwLock<State>,
+    store: Mutex<Box<dyn EventStore>>,
+    options: TrackerOptions,
+}
+
+impl std::fmt::Debug for Tracker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tracker")
+            .field("store", &self.lock_store().describe())
+            .field("events", &self.read().events.len())
+            .finish()
+    }
+}
+
+impl Tracker {
+    /// A tracker over a fresh in-memory store.
+    pub fn in_memory() -> Tracker {
+        Self::in_memory_with(TrackerOptions::default())
+    }
+
+    /// A tracker over a fresh in-memory store with options.
+    pub fn in_memory_with(options: TrackerOptions) -> Tracker {
+        Tracker {
+            state: RwLock::new(State::default()),
+            store: Mutex::new(Box::new(MemoryStore::new())),
+            options,
+        }
+    }
+
+    /// Opens `store` and replays its log.
+    ///
+    /// ```
+    /// use lottrack_core::{store::MemoryStore, Tracker};
+    /// let t = Tracker::open(MemoryStore::new()).unwrap();
+    /// assert_eq!(t.event_count(), 0);
+    /// ```
+    pub fn open(store: impl EventStore + 'static) -> Result<Tracker> {
+        Self::open_with(store, TrackerOptions::default())
+    }
+
+    /// Opens `store` with options and replays its log.
+    pub fn open_with(store: impl EventStore + 'static, options: TrackerOptions) -> Result<Tracker> {
+        let t = Tracker {
+            state: RwLock::new(State::default()),
+            store: Mutex::new(Box::new(store)),
+            options,
+        };
+        t.sync()?;
+        Ok(t)
+    }
+
+    /// Opens (or creates) the SQLite store at `path` and replays it.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("lottrack-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("open_sqlite.db");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let t = lottrack_core::Tracker::open_sqlite(&path).unwrap();
+    /// assert_eq!(t.event_count(), 0);
+    /// ```
+    #[cfg(any())]
+    pub fn open_sqlite(path: impl AsRef<Path>) -> Result<Tracker> {
+        Self::open(crate::store::SqliteStore::open(path)?)
+    }
+
+    /// Connects to the PostgreSQL store at `dsn` and replays it.
+    #[cfg(feature = "postgres")]
+    pub fn open_postgres(dsn: &str) -> Result<Tracker> {
+        Self::open(crate::store::PostgresStore::connect(dsn)?)
+    }
+
+    /// The tracker's options.
+    pub fn options(&self) -> TrackerOptions {
+        self.options
+    }
+
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_store(&self) -> MutexGuard<'_, Box<dyn EventStore>> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records one event (validated first; on error nothing changes).
+    pub fn record(&self, event: Event) -> Result<Recorded> {
+        let mut r = self.record_batch(vec![event])?;
+        r.pop().ok_or_else(|| Error::Storage {
+            message: "batch returned no result".into(),
+        })
+    }
+
+    /// Records one event given in the design's JSON format.
+    pub fn record_json(&self, json: &str) -> Result<Recorded> {
+        self.record(Event::from_json(json)?)
+    }
+
+    /// Records several events all-or-nothing: either every event is valid (each
+    /// validated against the state the earlier ones leave) and all are stored in
+    /// one atomic append, or none is.
+    ///
+    /// ```
+    /// use lottrack_core::{Event, LotQty, Tracker, parse_time};
+    /// let t = Tracker::in_memory();
+    /// let time = parse_time("2026-03-01T08:00:00Z").unwrap();
+    /// let ok = Event::receive(time, "p1", LotQty::new("rice", "R1", "10", "kg").unwrap(), None).with_id("A");
+    /// let bad = Event::ship(time, "p1", LotQty::new("rice", "R1", "11", "kg").unwrap(), "c1").with_id("B");
+    /// assert!(t.record_batch(vec![ok, bad]).is_err());
+    /// assert_eq!(t.event_count(), 0);
+    /// ```
+    pub fn record_batch(&self, events: Vec<Event>) -> Result<Vec<Recorded>> {
+        let mut events = events;
+        for ev in &mut events {
+            if ev.event_id.is_empty() {
+                ev.event_id = generate_id();
+            }
+        }
+        let strict = self.options.stock_mode == StockMode::Strict;
+        let mut store = self.lock_store();
+        let mut state = self.write();
+        let mut attempts = 0;
+        loop {
+            let base = state.events.len();
+            let expected = state.last_seq;
+            let now = Utc::now();
+            let mut results = Vec::with_capacity(events.len());
+            let mut rows = Vec::new();
+            let mut failed = None;
+            for ev in &events {
+                if let Some(&i) = state.by_id.get(&ev.event_id) {
+                    let prev = &state.events[i as usize];
+                    if prev.event == *ev {
+                        results.push(Recorded {
+                            event_id: ev.event_id.clone(),
+                            seq: prev.seq,
+                            duplicate: true,
+                        });
+                        continue;
+                    }
+                    failed = Some(Error::DuplicateEvent {
+                        event_id: ev.event_id.clone(),
+                    });
+                    break;
+                }
+                let seq = expected + 1 + rows.len() as u64;
+                if let Err(e) = state.apply(ev.clone(), seq, now, strict) {
+                    failed = Some(e);
+                    break;
+                }
+                rows.push(NewEvent {
+                    event_id: ev.event_id.clone(),
+                    recorded_at: now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                    json: ev.to_json(),
+                });
+                results.push(Recorded {
+                    event_id: ev.event_id.clone(),
+                    seq,
+                    duplicate: false,
+                });
+            }
+            if failed.is_none() && rows.is_empty() {
+                return Ok(results);
+            }
+            let outcome = match failed {
+                Some(e) => Err(e),
+                None => store.append(expected, &rows).map(|_| ()),
+            };
+            match outcome {
+                Ok(()) => return Ok(results),
+                Err(e) => {
+                    while state.events.len() > base {
+                        state.unapply_last();
+                    }
+                    state.last_seq = expected;
+                    if matches!(e, Error::Conflict { .. })
+                        && attempts < self.options.max_conflict_retries
+                    {
+                        attempts += 1;
+                        catch_up(&mut **store, &mut state)?;
+                        continue;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Reads events other writers appended to the store since the last read and
+    /// applies them; returns how many were new.
+    pub fn sync(&self) -> Result<usize> {
+        let mut store = self.lock_store();
+        let mut state = self.write();
+        catch_up(&mut **store, &mut state)
+    }
+
+    /// The sequence number of the last event in the index.
+    pub fn last_seq(&self) -> u64 {
+        self.read().last_seq
+    }
+
+    /// Number of events recorded (voids and voided events included).
+    pub fn event_count(&self) -> usize {
+        self.read().events.len()
+    }
+
+    /// Number of lots (live ones: every lot some live event names).
+    pub fn lot_count(&self) -> usize {
+        self.read()
+            .ledger
+            .lots
+            .iter()
+            .filter(|l| l.live_refs > 0)
+            .count()
+    }
+
+    /// Every event, in recording order, with its sequence number and whether it is
+    /// voided.
+    pub fn events(&self) -> Vec<(u64, Event, bool)> {
+        self.read()
+            .events
+            .iter()
+            .map(|r| (r.seq, r.event.clone(), !r.live()))
+            .collect()
+    }
+
+    /// One event by id.
+    pub fn event(&self, event_id: &str) -> Result<Event> {
+        let s = self.read();
+        s.by_id
+            .get(event_id)
+            .map(|i| s.events[*i as usize].event.clone())
+            .ok_or_else(|| Error::UnknownEvent {
+                event_id: String::new(),
+                target: event_id.to_string(),
+            })
+    }
+
+    /// Stock taken beyond what was on hand (lenient mode), by live events.
+    pub fn deficits(&self) -> Vec<Deficit> {
+        self.read()
+            .events
+            .iter()
+            .filter(|r| r.live())
+            .flat_map(|r| r.effects.deficits.iter().cloned())
+            .collect()
+    }
+
+    /// Runs `f` over the index under a read lock (for the query modules).
+    pub(crate) fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        f(&self.read())
+    }
+}
+
+/// Applies the store's events after `state.last_seq` (trusting what was valid when
+/// stored: stock checks are lenient on replay).
+fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
+    let mut n = 0;
+    let from = state.last_seq;
+    store.read_from(from, &mut |row: StoredEvent| {
+        let ev = Event::from_json(&row.json).map_err(|e| replay_err(&row, e))?;
+        let at = DateTime::parse_from_rfc3339(&row.recorded_at)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| replay_err(&row, e))?;
+        if state.by_id.contains_key(&ev.event_id) {
+            return Err(replay_err(&row, "event id appears twice in the log"));
+        }
+        state
+            .apply(ev, row.seq, at, false)
+            .map_err(|e| replay_err(&row, e))?;
+        n += 1;
+        Ok(())
+    })?;
+    Ok(n)
+}
+
+fn replay_err(row: &StoredEvent, e: impl std::fmt::Display) -> Error {
+    Error::Storage {
+        message: format!(
+            "event `{}` at seq {} cannot be replayed: {e}",
+            row.event_id, row.seq
+        ),
+    }
+}
+
+/// A new unique event id: time, process and a counter.
+fn generate_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+    format!("lt-{t:x}-{:x}-{n:x}", std::process::id())
+}

@@ -1,0 +1,1 @@
+//! C ABI over lottrack-core (work in progress).

@@ -31,13 +31,33 @@ pub(crate) struct Catalog {
     pub(crate) places: Interner,
     pub(crate) parties: HashMap<String, PartyRec>,
     pub(crate) locations: HashMap<String, PartyRec>,
+    /// Live lots per product id.
+    pub(crate) live_lots: Vec<u32>,
 }
 
 impl Catalog {
-    /// The product's record, if the product is known.
+    /// The product's record, if the product is known: declared by a `product`
+    /// event, or implied by a live lot (a product implied only by voided events is
+    /// unknown again, as if they never happened).
     pub(crate) fn product(&self, name: &str) -> Option<(u32, &ProductRec)> {
         let id = self.products.get(name)?;
-        self.product_recs[id as usize].as_ref().map(|r| (id, r))
+        self.product_recs[id as usize]
+            .as_ref()
+            .filter(|r| r.declared || self.live_lots(id) > 0)
+            .map(|r| (id, r))
+    }
+
+    /// Number of live lots of a product.
+    pub(crate) fn live_lots(&self, id: u32) -> u32 {
+        self.live_lots.get(id as usize).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn lot_count_change(&mut self, id: u32, delta: i32) {
+        if self.live_lots.len() <= id as usize {
+            self.live_lots.resize(id as usize + 1, 0);
+        }
+        let c = &mut self.live_lots[id as usize];
+        *c = c.saturating_add_signed(delta);
     }
 
     pub(crate) fn product_by_id(&self, id: u32) -> Option<&ProductRec> {

@@ -140,6 +140,25 @@ impl State {
         })
     }
 
+    fn inc_live(&mut self, lot: u32) {
+        let r = &mut self.ledger.lots[lot as usize];
+        r.live_refs += 1;
+        if r.live_refs == 1 {
+            self.catalog.lot_count_change(r.product, 1);
+        }
+    }
+
+    fn dec_live(&mut self, lot: u32) {
+        let r = &mut self.ledger.lots[lot as usize];
+        if r.live_refs == 0 {
+            return;
+        }
+        r.live_refs -= 1;
+        if r.live_refs == 0 {
+            self.catalog.lot_count_change(r.product, -1);
+        }
+    }
+
     /// Name of a place for messages and reports.
     pub(crate) fn place_name(&self, p: Place) -> String {
         match p {
@@ -218,8 +237,7 @@ impl State {
                 .retain(|s| s.0 != idx);
         }
         for l in &fx.lots {
-            let r = &mut self.ledger.lots[*l as usize];
-            r.live_refs = r.live_refs.saturating_sub(1);
+            self.dec_live(*l);
         }
         for e in fx.edges.iter().rev() {
             self.graph.remove_edge(*e);
@@ -258,8 +276,7 @@ impl State {
                 .retain(|s| s.0 != idx);
         }
         for l in &fx.lots {
-            let r = &mut self.ledger.lots[*l as usize];
-            r.live_refs = r.live_refs.saturating_sub(1);
+            self.dec_live(*l);
         }
         for e in &fx.edges {
             self.graph.remove_edge(*e);
@@ -278,7 +295,7 @@ impl State {
             st.insert(pos, (idx, *s));
         }
         for l in &fx.lots {
-            self.ledger.lots[*l as usize].live_refs += 1;
+            self.inc_live(*l);
         }
         for e in &fx.edges {
             self.graph.restore_edge(*e);
@@ -759,11 +776,7 @@ impl State {
                 description,
             } => {
                 if let Some((pid, rec)) = self.catalog.product(product) {
-                    let has_lots = self
-                        .ledger
-                        .lots
-                        .iter()
-                        .any(|l| l.product == pid && l.live_refs > 0);
+                    let has_lots = self.catalog.live_lots(pid) > 0;
                     if rec.units.base != *uom && has_lots {
                         return Err(Error::invalid(
                             &id,
@@ -939,7 +952,7 @@ impl State {
             });
         }
         for l in &fx.lots {
-            self.ledger.lots[*l as usize].live_refs += 1;
+            self.inc_live(*l);
         }
         let _ = plan.retract;
         fx

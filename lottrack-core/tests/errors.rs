@@ -1,0 +1,349 @@
+//! Every error variant provoked, with its message checked, and the tracker left
+//! exactly as it was.
+
+use lottrack_core::{Error, LotKey, StockMode, TraceOptions, Tracker, TrackerOptions};
+
+fn seeded() -> Tracker {
+    let t = Tracker::in_memory();
+    for line in [
+        r#"{"event_id":"P1","kind":"product","time":"2026-03-01T00:00:00Z","product":"salad","uom":"each","conversions":{"case":"12"}}"#,
+        r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00+01:00","location":"plant-1","product":"spinach","lot":"F-100","quantity":"500","uom":"kg","supplier":"farm-a"}"#,
+        r#"{"event_id":"E2","kind":"transform","time":"2026-03-02T10:00:00+01:00","location":"plant-1","inputs":[{"product":"spinach","lot":"F-100","quantity":"200","uom":"kg"}],"outputs":[{"product":"salad","lot":"S-1","quantity":"400","uom":"each"}]}"#,
+        r#"{"event_id":"E3","kind":"ship","time":"2026-03-03T06:00:00+01:00","location":"plant-1","product":"salad","lot":"S-1","quantity":"10","uom":"case","customer":"store-12"}"#,
+    ] {
+        t.record_json(line).expect(line);
+    }
+    t
+}
+
+/// A fingerprint of every answer the tracker gives about the seeded lots.
+fn answers(t: &Tracker) -> String {
+    let f = LotKey::new("spinach", "F-100");
+    let s = LotKey::new("salad", "S-1");
+    let o = TraceOptions::default();
+    format!(
+        "{}|{}|{:?}|{:?}|{}|{}|{:?}",
+        t.trace_forward(&f, &o).expect("fwd").to_json(),
+        t.trace_backward(&s, &o).expect("bwd").to_json(),
+        t.mass_balance(&f).expect("mb"),
+        t.mass_balance(&s).expect("mb"),
+        t.recall(&[f.clone()], &o).expect("recall").to_json(),
+        t.event_count(),
+        t.inventory(),
+    )
+}
+
+fn rejects(t: &Tracker, json: &str) -> Error {
+    let before = answers(t);
+    let e = t.record_json(json).expect_err(json);
+    assert_eq!(answers(t), before, "state changed after rejecting {json}");
+    e
+}
+
+#[test]
+fn malformed_json() {
+    let t = seeded();
+    let e = rejects(&t, "{\"event_id\": ");
+    assert_eq!(e.kind_name(), "MalformedJson");
+    assert!(e.to_string().starts_with("malformed JSON: "));
+}
+
+#[test]
+fn missing_field() {
+    let t = seeded();
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"salad","lot":"S-1","uom":"each"}"#,
+    );
+    assert_eq!(e.to_string(), "event X: missing field `quantity`");
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","product":"salad","lot":"S-1","quantity":"1","uom":"each"}"#,
+    );
+    assert_eq!(e.to_string(), "event X: missing field `location`");
+}
+
+#[test]
+fn unknown_kind_and_bad_time() {
+    let t = seeded();
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"teleport","time":"2026-03-04T00:00:00Z"}"#,
+    );
+    assert_eq!(e.to_string(), "event X: unknown event kind `teleport`");
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04 00:00"}"#,
+    );
+    assert_eq!(e.kind_name(), "InvalidTime");
+    assert!(e.to_string().contains("`2026-03-04 00:00`"), "{e}");
+}
+
+#[test]
+fn invalid_field() {
+    let t = seeded();
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"receive","time":"2026-03-04T00:00:00Z","location":"a","product":"salad","lot":"S-9","quantity":"NaN","uom":"each"}"#,
+    );
+    assert_eq!(e.kind_name(), "InvalidField");
+    assert!(e.to_string().contains("S-9"), "{e}");
+}
+
+#[test]
+fn unknown_product_lot_unit() {
+    let t = seeded();
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"kale","lot":"K","quantity":"1","uom":"kg","customer":"c"}"#,
+    );
+    assert_eq!(e.to_string(), "event X: unknown product `kale`");
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"salad","lot":"S-404","quantity":"1","uom":"each","customer":"c"}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event X: unknown lot (product `salad`, lot `S-404`)"
+    );
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"salad","lot":"S-1","quantity":"1","uom":"pallet","customer":"c"}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event X: unit `pallet` cannot be converted for product `salad` (base unit `each`)"
+    );
+}
+
+#[test]
+fn non_positive_quantity() {
+    let t = seeded();
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"salad","lot":"S-1","quantity":"-3","uom":"each","customer":"c"}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event X: quantity -3 for lot (`salad`, `S-1`) must be positive"
+    );
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"receive","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"salad","lot":"S-1","quantity":0,"uom":"each"}"#,
+    );
+    assert_eq!(e.kind_name(), "NonPositiveQuantity");
+}
+
+#[test]
+fn insufficient_stock_strict_and_lenient() {
+    let t = seeded();
+    // 400 produced, 120 shipped (10 cases): 280 left.
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"salad","lot":"S-1","quantity":"281","uom":"each","customer":"c"}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event X: takes 281 each of lot (`salad`, `S-1`) at `plant-1` but only 280 each is on hand"
+    );
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-2","product":"salad","lot":"S-1","quantity":"1","uom":"each","customer":"c"}"#,
+    );
+    assert!(
+        e.to_string().contains("at `plant-2` but only 0 each"),
+        "{e}"
+    );
+
+    let lenient = Tracker::in_memory_with(TrackerOptions {
+        stock_mode: StockMode::Lenient,
+        ..Default::default()
+    });
+    lenient
+        .record_json(r#"{"event_id":"R","kind":"receive","time":"2026-03-04T00:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#)
+        .expect("receive");
+    lenient
+        .record_json(r#"{"event_id":"S","kind":"ship","time":"2026-03-05T00:00:00Z","location":"a","product":"p","lot":"L","quantity":"7","uom":"kg","customer":"c"}"#)
+        .expect("lenient ship");
+    let d = lenient.deficits();
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        (
+            d[0].event_id.as_str(),
+            d[0].requested.to_string(),
+            d[0].on_hand.to_string()
+        ),
+        ("S", "7".into(), "5".into())
+    );
+    let mb = lenient.mass_balance(&LotKey::new("p", "L")).expect("mb");
+    assert_eq!(mb.unaccounted.to_string(), "-2");
+}
+
+#[test]
+fn cycle() {
+    let t = seeded();
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"transform","time":"2026-03-04T00:00:00Z","location":"plant-1","inputs":[{"product":"salad","lot":"S-1","quantity":"1","uom":"each"}],"outputs":[{"product":"spinach","lot":"F-100","quantity":"1","uom":"kg"}]}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event X: transform would make lot (`spinach`, `F-100`) its own ancestor (cycle through input (`salad`, `S-1`))"
+    );
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"transform","time":"2026-03-04T00:00:00Z","location":"plant-1","inputs":[{"product":"salad","lot":"S-1","quantity":"1","uom":"each"}],"outputs":[{"product":"salad","lot":"S-1","quantity":"1","uom":"each"}]}"#,
+    );
+    assert_eq!(e.kind_name(), "Cycle");
+}
+
+#[test]
+fn duplicate_event() {
+    let t = seeded();
+    // Same payload again: an idempotent no-op.
+    let r = t
+        .record_json(r#"{"event_id":"E3","kind":"ship","time":"2026-03-03T06:00:00+01:00","location":"plant-1","product":"salad","lot":"S-1","quantity":"10","uom":"case","customer":"store-12"}"#)
+        .expect("idempotent");
+    assert!(r.duplicate);
+    let e = rejects(
+        &t,
+        r#"{"event_id":"E3","kind":"ship","time":"2026-03-03T06:00:00+01:00","location":"plant-1","product":"salad","lot":"S-1","quantity":"11","uom":"case","customer":"store-12"}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event E3: already recorded with a different payload"
+    );
+}
+
+#[test]
+fn unknown_event_and_void_conflict() {
+    let t = seeded();
+    let e = rejects(
+        &t,
+        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"E99"}"#,
+    );
+    assert_eq!(e.to_string(), "event V: unknown event `E99`");
+    // Voiding the receipt would leave E2 without the spinach it consumed.
+    let e = rejects(
+        &t,
+        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"E1"}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event V: voiding `E1` would leave later events without the stock they took: E2"
+    );
+    let e = rejects(
+        &t,
+        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"E2"}"#,
+    );
+    assert_eq!(e.kind_name(), "VoidConflict");
+    assert!(e.to_string().ends_with(": E3"), "{e}");
+}
+
+#[test]
+fn unknown_container_and_invalid_event() {
+    let t = seeded();
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"ship","time":"2026-03-04T00:00:00Z","container":"SSCC-0","customer":"c"}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event X: unknown or empty container `SSCC-0`"
+    );
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X","kind":"transform","time":"2026-03-04T00:00:00Z","location":"plant-1","inputs":[],"outputs":[]}"#,
+    );
+    assert_eq!(
+        e.to_string(),
+        "event X: a transform needs at least one input and one output"
+    );
+    t.record_json(r#"{"event_id":"V1","kind":"void","time":"2026-03-04T00:00:00Z","target":"E3"}"#)
+        .expect("void shipment");
+    let e = rejects(
+        &t,
+        r#"{"event_id":"V2","kind":"void","time":"2026-03-04T00:00:00Z","target":"E3"}"#,
+    );
+    assert_eq!(e.to_string(), "event V2: `E3` is already voided by `V1`");
+    let e = rejects(
+        &t,
+        r#"{"event_id":"V3","kind":"void","time":"2026-03-04T00:00:00Z","target":"V1"}"#,
+    );
+    assert_eq!(e.kind_name(), "InvalidEvent");
+    let e = rejects(
+        &t,
+        r#"{"event_id":"V4","kind":"void","time":"2026-03-04T00:00:00Z","target":"P1"}"#,
+    );
+    assert!(e.to_string().contains("master data"), "{e}");
+}
+
+#[test]
+fn incompatible_units() {
+    let t = seeded();
+    t.record_json(r#"{"event_id":"R2","kind":"receive","time":"2026-03-01T08:00:00Z","location":"plant-1","product":"dressing","lot":"D-1","quantity":"10","uom":"jar"}"#)
+        .expect("receive");
+    t.record_json(r#"{"event_id":"T2","kind":"transform","time":"2026-03-02T08:00:00Z","location":"plant-1","inputs":[{"product":"spinach","lot":"F-100","quantity":"10","uom":"kg"},{"product":"dressing","lot":"D-1","quantity":"1","uom":"jar"}],"outputs":[{"product":"bowl","lot":"B-1","quantity":"20","uom":"each"}]}"#)
+        .expect("transform");
+    let e = t
+        .exposure(&LotKey::new("spinach", "F-100"), &TraceOptions::default())
+        .expect_err("jar vs kg");
+    assert_eq!(
+        e.to_string(),
+        "exposure through transform `T2`: units `mass` and `jar` cannot be converted into each other"
+    );
+}
+
+#[test]
+fn batch_is_all_or_nothing() {
+    let t = seeded();
+    let before = answers(&t);
+    let good = lottrack_core::Event::from_json(r#"{"event_id":"B1","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"salad","lot":"S-1","quantity":"200","uom":"each","customer":"c"}"#).expect("parse");
+    let void = lottrack_core::Event::from_json(
+        r#"{"event_id":"B2","kind":"void","time":"2026-03-04T00:00:00Z","target":"E3"}"#,
+    )
+    .expect("parse");
+    let bad = lottrack_core::Event::from_json(r#"{"event_id":"B3","kind":"ship","time":"2026-03-04T00:00:00Z","location":"plant-1","product":"salad","lot":"S-1","quantity":"201","uom":"each","customer":"c"}"#).expect("parse");
+    let e = t
+        .record_batch(vec![good.clone(), void.clone(), bad])
+        .expect_err("batch");
+    assert_eq!(e.kind_name(), "InsufficientStock");
+    assert!(
+        e.to_string().contains("only 200 each"),
+        "the void of E3 gave back 120: {e}"
+    );
+    assert_eq!(answers(&t), before);
+    assert!(t.event("B1").is_err());
+    // The same batch without the bad event goes through.
+    t.record_batch(vec![good, void]).expect("batch");
+    assert_eq!(
+        t.mass_balance(&LotKey::new("salad", "S-1"))
+            .expect("mb")
+            .on_hand
+            .to_string(),
+        "200"
+    );
+}
+
+#[test]
+fn queries_on_unknown_lots() {
+    let t = seeded();
+    let o = TraceOptions::default();
+    let e = t
+        .trace_forward(&LotKey::new("salad", "nope"), &o)
+        .expect_err("unknown");
+    assert_eq!(e.to_string(), "unknown lot (product `salad`, lot `nope`)");
+    assert_eq!(
+        t.mass_balance(&LotKey::new("kale", "x"))
+            .expect_err("p")
+            .kind_name(),
+        "UnknownProduct"
+    );
+    assert_eq!(
+        t.recall(&[LotKey::new("salad", "nope")], &o)
+            .expect_err("r")
+            .kind_name(),
+        "UnknownLot"
+    );
+    assert_eq!(t.event("nope").expect_err("ev").kind_name(), "UnknownEvent");
+}

@@ -1,0 +1,304 @@
+//! Property tests over random event sequences: traces agree both ways, every mass
+//! balance closes exactly, replay rebuilds the same answers, a rejected event
+//! changes nothing, and record-then-void equals never-recorded.
+
+use lottrack_core::store::{EventStore, MemoryStore, NewEvent};
+use lottrack_core::{Event, LotKey, TraceOptions, Tracker};
+use proptest::prelude::*;
+
+const PRODUCTS: [&str; 3] = ["wheat", "flour", "bread"];
+const LOTS: [&str; 3] = ["A", "B", "C"];
+const LOCS: [&str; 2] = ["north", "south"];
+
+#[derive(Debug, Clone)]
+enum Op {
+    Receive(usize, u32, usize),
+    Transform(Vec<(usize, u32)>, Vec<(usize, u32)>, usize),
+    Ship(usize, u32, usize),
+    Move(usize, u32, usize),
+    Dispose(usize, u32, usize),
+    Adjust(usize, i32, usize),
+    Return(usize, u32, usize),
+    Pack(usize, usize, u32, usize),
+    Unpack(usize, usize, u32),
+    ShipContainer(usize),
+    Hold(usize),
+    Void(usize),
+}
+
+fn lot(i: usize) -> (&'static str, &'static str) {
+    (PRODUCTS[i % 3], LOTS[(i / 3) % 3])
+}
+
+/// Quantities in quarters, so decimals take part: 13 -> "3.25".
+fn q(n: u32) -> String {
+    format!("{}.{:02}", n / 4, (n % 4) * 25)
+}
+
+fn line(i: usize, n: u32) -> String {
+    let (p, l) = lot(i);
+    format!(
+        r#"{{"product":"{p}","lot":"{l}","quantity":"{}","uom":"kg"}}"#,
+        q(n)
+    )
+}
+
+fn op_json(op: &Op, k: usize) -> String {
+    let id = format!("E{k}");
+    let time = format!("2026-03-01T{:02}:{:02}:00+01:00", (k / 60) % 24, k % 60);
+    let head = |kind: &str| format!(r#""event_id":"{id}","kind":"{kind}","time":"{time}""#);
+    let single = |i: usize, n: u32| {
+        let (p, l) = lot(i);
+        format!(
+            r#""product":"{p}","lot":"{l}","quantity":"{}","uom":"kg""#,
+            q(n)
+        )
+    };
+    match op {
+        Op::Receive(i, n, loc) => format!(
+            r#"{{{},"location":"{}",{},"supplier":"farm-{}"}}"#,
+            head("receive"),
+            LOCS[*loc],
+            single(*i, *n),
+            i % 2
+        ),
+        Op::Transform(ins, outs, loc) => {
+            let ins: Vec<String> = ins.iter().map(|(i, n)| line(*i, *n)).collect();
+            let outs: Vec<String> = outs.iter().map(|(i, n)| line(*i, *n)).collect();
+            format!(
+                r#"{{{},"location":"{}","inputs":[{}],"outputs":[{}]}}"#,
+                head("transform"),
+                LOCS[*loc],
+                ins.join(","),
+                outs.join(",")
+            )
+        }
+        Op::Ship(i, n, loc) => format!(
+            r#"{{{},"location":"{}",{},"customer":"cust-{}"}}"#,
+            head("ship"),
+            LOCS[*loc],
+            single(*i, *n),
+            n % 3
+        ),
+        Op::Move(i, n, from) => format!(
+            r#"{{{},{},"from_location":"{}","to_location":"{}"}}"#,
+            head("move"),
+            single(*i, *n),
+            LOCS[*from],
+            LOCS[1 - *from]
+        ),
+        Op::Dispose(i, n, loc) => format!(
+            r#"{{{},"location":"{}",{},"reason":"spoiled"}}"#,
+            head("dispose"),
+            LOCS[*loc],
+            single(*i, *n)
+        ),
+        Op::Adjust(i, n, loc) => {
+            let (p, l) = lot(*i);
+            let sign = if *n < 0 { "-" } else { "" };
+            format!(
+                r#"{{{},"location":"{}","product":"{p}","lot":"{l}","quantity":"{sign}{}","uom":"kg"}}"#,
+                head("adjust"),
+                LOCS[*loc],
+                q(n.unsigned_abs())
+            )
+        }
+        Op::Return(i, n, loc) => format!(
+            r#"{{{},"location":"{}",{},"customer":"cust-0"}}"#,
+            head("return"),
+            LOCS[*loc],
+            single(*i, *n)
+        ),
+        Op::Pack(c, i, n, loc) => format!(
+            r#"{{{},"location":"{}","container":"SSCC-{c}","contents":[{}]}}"#,
+            head("pack"),
+            LOCS[*loc],
+            line(*i, *n)
+        ),
+        Op::Unpack(c, i, n) => format!(
+            r#"{{{},"container":"SSCC-{c}","contents":[{}]}}"#,
+            head("unpack"),
+            line(*i, *n)
+        ),
+        Op::ShipContainer(c) => format!(
+            r#"{{{},"container":"SSCC-{c}","customer":"cust-9"}}"#,
+            head("ship")
+        ),
+        Op::Hold(i) => {
+            let (p, l) = lot(*i);
+            format!(
+                r#"{{{},"status":"hold","lots":[{{"product":"{p}","lot":"{l}"}}]}}"#,
+                head("status")
+            )
+        }
+        Op::Void(back) => format!(
+            r#"{{{},"target":"E{}"}}"#,
+            head("void"),
+            k.saturating_sub(*back + 1)
+        ),
+    }
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let l = 0usize..9;
+    let n = 1u32..200;
+    prop_oneof![
+        4 => (l.clone(), n.clone(), 0usize..2).prop_map(|(a, b, c)| Op::Receive(a, b, c)),
+        4 => (prop::collection::vec((l.clone(), 1u32..60), 1..3), prop::collection::vec((l.clone(), n.clone()), 1..3), 0usize..2)
+            .prop_map(|(a, b, c)| Op::Transform(a, b, c)),
+        2 => (l.clone(), 1u32..80, 0usize..2).prop_map(|(a, b, c)| Op::Ship(a, b, c)),
+        1 => (l.clone(), 1u32..80, 0usize..2).prop_map(|(a, b, c)| Op::Move(a, b, c)),
+        1 => (l.clone(), 1u32..40, 0usize..2).prop_map(|(a, b, c)| Op::Dispose(a, b, c)),
+        1 => (l.clone(), -40i32..40, 0usize..2).prop_map(|(a, b, c)| Op::Adjust(a, b, c)),
+        1 => (l.clone(), 1u32..40, 0usize..2).prop_map(|(a, b, c)| Op::Return(a, b, c)),
+        1 => (0usize..2, l.clone(), 1u32..40, 0usize..2).prop_map(|(a, b, c, d)| Op::Pack(a, b, c, d)),
+        1 => (0usize..2, l.clone(), 1u32..40).prop_map(|(a, b, c)| Op::Unpack(a, b, c)),
+        1 => (0usize..2).prop_map(Op::ShipContainer),
+        1 => l.clone().prop_map(Op::Hold),
+        1 => (0usize..6).prop_map(Op::Void),
+    ]
+}
+
+/// Every answer about every lot of the universe, order-insensitive.
+fn fingerprint(t: &Tracker) -> String {
+    let o = TraceOptions::default();
+    let mut out = String::new();
+    for i in 0..9 {
+        let (p, l) = lot(i);
+        let k = LotKey::new(p, l);
+        match t.trace_forward(&k, &o) {
+            Err(e) => out.push_str(&format!("{k}: {}\n", e.kind_name())),
+            Ok(f) => {
+                let mut lots: Vec<String> = f
+                    .lots
+                    .iter()
+                    .map(|x| format!("{}/{}@{}", x.product, x.lot, x.depth))
+                    .collect();
+                lots.sort();
+                let mut ships: Vec<String> = f
+                    .shipments
+                    .iter()
+                    .map(|s| format!("{}:{}:{}:{}", s.event_id, s.party, s.lot, s.quantity))
+                    .collect();
+                ships.sort();
+                let b = t.trace_backward(&k, &o).expect("backward of a live lot");
+                let mut blots: Vec<String> = b
+                    .lots
+                    .iter()
+                    .map(|x| format!("{}/{}@{}", x.product, x.lot, x.depth))
+                    .collect();
+                blots.sort();
+                let mb = t.mass_balance(&k).expect("mb");
+                let mut oh: Vec<String> = t
+                    .on_hand(&k)
+                    .expect("on hand")
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}:{:?}:{}",
+                            s.location,
+                            s.container,
+                            s.quantity.normalize()
+                        )
+                    })
+                    .collect();
+                oh.sort();
+                let hist: Vec<String> = t
+                    .history(&k)
+                    .expect("history")
+                    .iter()
+                    .map(|e| e.event_id.clone())
+                    .collect();
+                out.push_str(&format!(
+                    "{k}: fwd {lots:?} ships {ships:?} bwd {blots:?} mb {} {} {} {} {} {} {} {} {} oh {oh:?} hist {hist:?} status {}\n",
+                    mb.received, mb.produced, mb.returned, mb.shipped, mb.consumed, mb.disposed, mb.adjusted, mb.on_hand, mb.unaccounted,
+                    t.recall(&[k.clone()], &o).expect("recall").lots[0].status
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Records the ops; returns the tracker and the JSON of each op with whether it was accepted.
+fn run(ops: &[Op], check_rejections: bool) -> (Tracker, Vec<(String, bool)>) {
+    let t = Tracker::in_memory();
+    let mut log = Vec::new();
+    for (k, op) in ops.iter().enumerate() {
+        let json = op_json(op, k);
+        let before = if check_rejections {
+            Some(fingerprint(&t))
+        } else {
+            None
+        };
+        let ok = t.record_json(&json).is_ok();
+        if let (false, Some(before)) = (ok, before) {
+            assert_eq!(
+                fingerprint(&t),
+                before,
+                "rejected event changed answers: {json}"
+            );
+        }
+        log.push((json, ok));
+    }
+    (t, log)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn traces_agree_and_balances_close(ops in prop::collection::vec(op(), 1..60)) {
+        let (t, _) = run(&ops, false);
+        let o = TraceOptions::default();
+        let live: Vec<LotKey> = (0..9).map(|i| { let (p, l) = lot(i); LotKey::new(p, l) })
+            .filter(|k| t.mass_balance(k).is_ok()).collect();
+        for a in &live {
+            let fwd = t.trace_forward(a, &o).expect("fwd");
+            for b in &live {
+                if a == b { continue; }
+                let in_fwd = fwd.lots.iter().any(|x| *x.product == *b.product && *x.lot == *b.lot);
+                let bwd = t.trace_backward(b, &o).expect("bwd");
+                let in_bwd = bwd.lots.iter().any(|x| *x.product == *a.product && *x.lot == *a.lot);
+                prop_assert_eq!(in_fwd, in_bwd, "{} -> {}", a, b);
+            }
+            let mb = t.mass_balance(a).expect("mb");
+            prop_assert!(mb.unaccounted.is_zero(), "{:?}", mb);
+            prop_assert_eq!(mb.total_in() - mb.total_out(), mb.on_hand);
+            for s in t.on_hand(a).expect("oh") {
+                prop_assert!(s.quantity > rust_decimal::Decimal::ZERO, "{:?}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn replay_rebuilds_the_same_answers(ops in prop::collection::vec(op(), 1..60)) {
+        let (t, _) = run(&ops, false);
+        let mut store = MemoryStore::new();
+        let rows: Vec<NewEvent> = t.events().into_iter().map(|(_, e, _)| NewEvent {
+            event_id: e.event_id.clone(), recorded_at: "2026-03-01T00:00:00Z".into(), json: e.to_json() }).collect();
+        store.append(0, &rows).expect("append");
+        let replayed = Tracker::open(store).expect("replay");
+        prop_assert_eq!(fingerprint(&replayed), fingerprint(&t));
+        prop_assert_eq!(replayed.event_count(), t.event_count());
+    }
+
+    #[test]
+    fn rejected_events_change_nothing(ops in prop::collection::vec(op(), 1..30)) {
+        run(&ops, true);
+    }
+
+    #[test]
+    fn record_then_void_equals_never(ops in prop::collection::vec(op(), 1..40), extra in op()) {
+        let (t, log) = run(&ops, false);
+        let k = ops.len();
+        let json = op_json(&extra, k);
+        let before = fingerprint(&t);
+        if t.record_json(&json).is_ok() && !matches!(extra, Op::Void(_)) {
+            let void = Event::from_json(&format!(r#"{{"event_id":"V","kind":"void","time":"2026-03-02T00:00:00Z","target":"E{k}"}}"#)).expect("void");
+            t.record(void).expect("voiding the last event never conflicts");
+            prop_assert_eq!(fingerprint(&t), before, "after voiding {}", json);
+        }
+        let _ = log;
+    }
+}

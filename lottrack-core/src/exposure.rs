@@ -124,8 +124,9 @@ pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<E
             frac[i] = Decimal::ONE;
             continue;
         }
+        // Returns bring the lot's own material back: they do not dilute its share.
         let mb = mass_balance(s, n);
-        let total_in = mb.total_in();
+        let total_in = mb.received + mb.produced;
         if total_in.is_zero() {
             continue;
         }

@@ -892,7 +892,7 @@ impl State {
             LotRef::Existing(i) => i,
             LotRef::New(k) => new_ids[k],
         };
-        let mut touch = |fx: &mut Effects, lot: u32| {
+        let touch = |fx: &mut Effects, lot: u32| {
             if !fx.lots.contains(&lot) {
                 fx.lots.push(lot);
             }

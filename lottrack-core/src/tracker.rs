@@ -134,7 +134,6 @@ impl Tracker {
     /// let t = lottrack_core::Tracker::open_sqlite(&path).unwrap();
     /// assert_eq!(t.event_count(), 0);
     /// ```
-    #[cfg(any())]
     pub fn open_sqlite(path: impl AsRef<Path>) -> Result<Tracker> {
         Self::open(crate::store::SqliteStore::open(path)?)
     }
@@ -313,6 +312,29 @@ impl Tracker {
                 event_id: String::new(),
                 target: event_id.to_string(),
             })
+    }
+
+    /// A party's master data (name, role), if a `party` event declared it.
+    ///
+    /// ```
+    /// use lottrack_core::Tracker;
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"P","kind":"party","time":"2026-03-01T00:00:00Z","party":"store-12","name":"FreshMart #12"}"#).unwrap();
+    /// assert_eq!(t.party_name("store-12").as_deref(), Some("FreshMart #12"));
+    /// assert_eq!(t.party_name("nobody"), None);
+    /// ```
+    pub fn party(&self, id: &str) -> Option<crate::PartyRec> {
+        self.read().catalog.parties.get(id).cloned()
+    }
+
+    /// A party's display name, if declared.
+    pub fn party_name(&self, id: &str) -> Option<String> {
+        self.party(id).and_then(|p| p.name)
+    }
+
+    /// A location's master data (name, owning party), if declared.
+    pub fn location(&self, id: &str) -> Option<crate::PartyRec> {
+        self.read().catalog.locations.get(id).cloned()
     }
 
     /// Stock taken beyond what was on hand (lenient mode), by live events.

@@ -6,7 +6,14 @@
 //! before an append. [`Tracker::open`](crate::Tracker::open) replays a store.
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod sqlite;
+
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+pub use sqlite::{SqliteOptions, SqliteStore, Synchronous};
 
 use crate::error::Result;
 

@@ -21,6 +21,9 @@ DB_NAME="${LOTTRACK_PG_DB:-lottrack_test}"
 READY_TIMEOUT="${PG_READY_TIMEOUT:-60}"
 
 log() { echo "postgres-setup: $*" >&2; }
+
+# `su postgres` commands must not inherit an unreadable working directory (e.g. /root).
+cd /
 die() { log "error: $*"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root"

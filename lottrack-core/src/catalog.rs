@@ -10,6 +10,7 @@ use crate::quantity::Units;
 pub(crate) struct ProductRec {
     pub(crate) units: Units,
     pub(crate) description: Option<String>,
+    pub(crate) rules: crate::event::ProductRules,
     /// Declared by a `product` event (rather than implied by a first receipt).
     pub(crate) declared: bool,
 }

@@ -163,6 +163,15 @@ pub enum EventBody {
         conversions: BTreeMap<String, Decimal>,
         /// Description.
         description: Option<String>,
+        /// Rules: expiry inheritance and yield range.
+        rules: ProductRules,
+    },
+    /// A record that a mock recall (drill) was run; changes no stock or status.
+    MockRecall {
+        /// The lots the drill started from.
+        lots: Vec<LotKey>,
+        /// The drill's headline figures (score, reporting unit, pass/fail …).
+        result: Map<String, Value>,
     },
     /// Master data: a party (supplier, own company, customer).
     Party {
@@ -201,10 +210,28 @@ impl EventBody {
             EventBody::Status { .. } => "status",
             EventBody::Void { .. } => "void",
             EventBody::Product { .. } => "product",
+            EventBody::MockRecall { .. } => "mock_recall",
             EventBody::Party { .. } => "party",
             EventBody::Location { .. } => "location",
         }
     }
+}
+
+/// Rules a product declares for its lots.
+///
+/// ```
+/// use lottrack_core::event::ProductRules;
+/// let r = ProductRules { inherit_expiry: Some(1), ..Default::default() };
+/// assert!(r.yield_range.is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProductRules {
+    /// Lots made by a transform that gives no expiry take the earliest expiry of
+    /// their inputs minus this many days (JSON `"inherit_expiry": {"margin_days": N}`).
+    pub inherit_expiry: Option<i64>,
+    /// Accepted yield of a transform producing this product: output ÷ input, in a
+    /// common unit (JSON `"yield_range": ["0.9", "1.0"]`).
+    pub yield_range: Option<(Decimal, Decimal)>,
 }
 
 /// One immutable event: id, time with offset, location, documents, attributes and
@@ -463,6 +490,7 @@ impl Event {
                 uom: uom.to_string(),
                 conversions: conv,
                 description: None,
+                rules: ProductRules::default(),
             },
         ))
     }
@@ -660,6 +688,7 @@ impl Event {
                 uom,
                 conversions,
                 description,
+                rules,
             } => {
                 m.insert("product".into(), product.clone().into());
                 m.insert("uom".into(), uom.clone().into());
@@ -671,6 +700,21 @@ impl Event {
                     m.insert("conversions".into(), Value::Object(c));
                 }
                 opt(&mut m, "description", description);
+                if let Some(days) = rules.inherit_expiry {
+                    let mut r = Map::new();
+                    r.insert("margin_days".into(), days.into());
+                    m.insert("inherit_expiry".into(), Value::Object(r));
+                }
+                if let Some((lo, hi)) = rules.yield_range {
+                    m.insert(
+                        "yield_range".into(),
+                        Value::Array(vec![lo.to_string().into(), hi.to_string().into()]),
+                    );
+                }
+            }
+            EventBody::MockRecall { lots, result } => {
+                m.insert("lots".into(), lots.iter().map(key_value).collect());
+                m.insert("result".into(), Value::Object(result.clone()));
             }
             EventBody::Party { party, name, role } => {
                 m.insert("party".into(), party.clone().into());
@@ -854,21 +898,7 @@ impl Event {
                 let status = LotStatus::parse(&s).ok_or_else(|| {
                     Error::field(&event_id, "status", format!("unknown status `{s}` (expected active, on_hold, quarantined, recalled, consumed, expired, hold, release, quarantine or recall)"))
                 })?;
-                let mut lots = Vec::new();
-                for l in r.array("lots")? {
-                    let lm = l.as_object().ok_or_else(|| {
-                        Error::field(
-                            &event_id,
-                            "lots",
-                            "each lot must be an object with product and lot",
-                        )
-                    })?;
-                    let lr = Reader {
-                        obj: lm,
-                        id: event_id.clone(),
-                    };
-                    lots.push(LotKey::new(&lr.str("product")?, &lr.str("lot")?));
-                }
+                let lots = r.keys("lots")?;
                 EventBody::Status {
                     status,
                     lots,
@@ -883,7 +913,14 @@ impl Event {
                 }
             }
             "product" => {
-                used.extend(["product", "uom", "conversions", "description"]);
+                used.extend([
+                    "product",
+                    "uom",
+                    "conversions",
+                    "description",
+                    "inherit_expiry",
+                    "yield_range",
+                ]);
                 let mut conversions = BTreeMap::new();
                 if let Some(c) = obj.get("conversions") {
                     let cm = c.as_object().ok_or_else(|| {
@@ -913,6 +950,19 @@ impl Event {
                     uom: r.str("uom")?,
                     conversions,
                     description: r.opt_str("description")?,
+                    rules: r.rules()?,
+                }
+            }
+            "mock_recall" => {
+                used.extend(["lots", "result"]);
+                let result = match obj.get("result") {
+                    None | Some(Value::Null) => Map::new(),
+                    Some(Value::Object(m)) => m.clone(),
+                    Some(_) => return Err(Error::field(&event_id, "result", "must be an object")),
+                };
+                EventBody::MockRecall {
+                    lots: r.keys("lots")?,
+                    result,
                 }
             }
             "party" => {
@@ -992,6 +1042,13 @@ impl Serialize for Event {
 
 const LINE_FIELDS: [&str; 4] = ["product", "lot", "quantity", "uom"];
 const ATTR_FIELDS: [&str; 4] = ["expiry", "production_date", "supplier_lot", "origin"];
+
+fn key_value(k: &LotKey) -> Value {
+    let mut km = Map::new();
+    km.insert("product".into(), (*k.product).into());
+    km.insert("lot".into(), (*k.lot).into());
+    Value::Object(km)
+}
 
 fn line_value(l: &LotQty) -> Value {
     let mut m = Map::new();
@@ -1130,12 +1187,80 @@ impl Reader<'_> {
         Ok(out)
     }
 
+    fn keys(&self, field: &str) -> Result<Vec<LotKey>> {
+        let mut lots = Vec::new();
+        for l in self.array(field)? {
+            let lm = l.as_object().ok_or_else(|| {
+                Error::field(
+                    &self.id,
+                    field,
+                    "each lot must be an object with product and lot",
+                )
+            })?;
+            let lr = Reader {
+                obj: lm,
+                id: self.id.clone(),
+            };
+            lots.push(LotKey::new(&lr.str("product")?, &lr.str("lot")?));
+        }
+        Ok(lots)
+    }
+
+    fn rules(&self) -> Result<ProductRules> {
+        let inherit_expiry = match self.obj.get("inherit_expiry") {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => None,
+            Some(Value::Bool(true)) => Some(0),
+            Some(Value::Object(m)) => match m.get("margin_days") {
+                None => Some(0),
+                Some(v) => Some(v.as_i64().filter(|d| (0..=3650).contains(d)).ok_or_else(
+                    || {
+                        Error::field(
+                            &self.id,
+                            "inherit_expiry",
+                            format!("margin_days must be a whole number of days 0..=3650, got {v}"),
+                        )
+                    },
+                )?),
+            },
+            Some(other) => {
+                return Err(Error::field(
+                    &self.id,
+                    "inherit_expiry",
+                    format!("must be true or {{\"margin_days\": N}}, got {other}"),
+                ));
+            }
+        };
+        let yield_range = match self.obj.get("yield_range") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(a)) if a.len() == 2 => {
+                let lo = decimal_of(&a[0]);
+                let hi = decimal_of(&a[1]);
+                match (lo, hi) {
+                    (Some(lo), Some(hi)) if lo > Decimal::ZERO && lo <= hi => Some((lo, hi)),
+                    _ => {
+                        return Err(Error::field(
+                            &self.id,
+                            "yield_range",
+                            "must be [low, high] with 0 < low <= high",
+                        ));
+                    }
+                }
+            }
+            Some(_) => return Err(Error::field(&self.id, "yield_range", "must be [low, high]")),
+        };
+        Ok(ProductRules {
+            inherit_expiry,
+            yield_range,
+        })
+    }
+
     fn attrs(&self) -> Result<LotAttrs> {
         Ok(LotAttrs {
             expiry: self.date("expiry")?,
             production_date: self.date("production_date")?,
             supplier_lot: self.opt_str("supplier_lot")?,
             origin: self.opt_str("origin")?,
+            expiry_source: None,
         })
     }
 }

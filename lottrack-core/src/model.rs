@@ -221,4 +221,7 @@ pub struct LotAttrs {
     pub supplier_lot: Option<String>,
     /// Origin party (farm, plant) where it differs from the supplier.
     pub origin: Option<String>,
+    /// Where the expiry came from (given by an event, or inherited from inputs).
+    /// Derived by the tracker; not part of the event JSON.
+    pub expiry_source: Option<String>,
 }

@@ -368,6 +368,7 @@ impl State {
                     changed = true;
                 }
             }
+            let had_expiry = merged.expiry.is_some();
             for (slot, new) in [
                 (&mut merged.supplier_lot, &attrs.supplier_lot),
                 (&mut merged.origin, &attrs.origin),
@@ -376,6 +377,9 @@ impl State {
                     slot.clone_from(new);
                     changed = true;
                 }
+            }
+            if !had_expiry && merged.expiry.is_some() {
+                merged.expiry_source.clone_from(&attrs.expiry_source);
             }
             let sup = rec.supplier.clone().or_else(|| supplier.cloned());
             if changed || sup != rec.supplier {
@@ -396,6 +400,54 @@ impl State {
         LotRef::New(plan.new_lots.len() - 1)
     }
 
+    /// An output's attributes: as given, or with the expiry inherited from the
+    /// inputs when its product asks for it; records where the expiry came from.
+    fn output_attrs(
+        &self,
+        plan: &Plan,
+        ev: &Event,
+        product: &str,
+        given: &LotAttrs,
+        ins: &[(LotRef, Decimal, &LotQty)],
+    ) -> LotAttrs {
+        let mut attrs = given.clone();
+        if attrs.expiry.is_some() {
+            attrs.expiry_source = Some(format!("given by event {}", ev.event_id));
+            return attrs;
+        }
+        let margin = plan
+            .products
+            .iter()
+            .rev()
+            .find(|(p, _)| p == product)
+            .map(|(_, r)| r.rules.inherit_expiry)
+            .or_else(|| {
+                self.catalog
+                    .product(product)
+                    .map(|(_, r)| r.rules.inherit_expiry)
+            })
+            .flatten();
+        let Some(margin) = margin else { return attrs };
+        let earliest = ins
+            .iter()
+            .filter_map(|(l, _, _)| match l {
+                LotRef::Existing(i) => {
+                    let r = &self.ledger.lots[*i as usize];
+                    r.attrs.expiry.map(|e| (e, r.key.to_string()))
+                }
+                LotRef::New(_) => None,
+            })
+            .min();
+        if let Some((date, from)) = earliest {
+            attrs.expiry = date.checked_sub_days(chrono::Days::new(margin.unsigned_abs()));
+            attrs.expiry_source = Some(format!(
+                "inherited by event {}: earliest input expiry {date} ({from}) minus {margin} day(s)",
+                ev.event_id
+            ));
+        }
+        attrs
+    }
+
     /// Declares a product implicitly (first receipt or output) with the line's unit.
     fn implicit_product(&self, plan: &mut Plan, line: &LotQty) {
         if self.units_for(plan, &line.product).is_none() {
@@ -404,6 +456,7 @@ impl State {
                 ProductRec {
                     units: Units::new(&line.uom),
                     description: None,
+                    rules: Default::default(),
                     declared: false,
                 },
             ));
@@ -482,6 +535,11 @@ impl State {
                 attrs,
             } => {
                 let loc = self.location_of(ev)?;
+                let mut attrs = attrs.clone();
+                if attrs.expiry.is_some() {
+                    attrs.expiry_source = Some(format!("given by event {}", ev.event_id));
+                }
+                let attrs = &attrs;
                 self.implicit_product(&mut plan, item);
                 let q = self.base_qty(&plan, ev, item, false)?;
                 let lot = self.creatable(&mut plan, item, attrs, supplier.as_ref());
@@ -514,7 +572,8 @@ impl State {
                 for o in outputs {
                     self.implicit_product(&mut plan, &o.item);
                     let q = self.base_qty(&plan, ev, &o.item, false)?;
-                    let lot = self.creatable(&mut plan, &o.item, &o.attrs, None);
+                    let attrs = self.output_attrs(&plan, ev, &o.item.product, &o.attrs, &ins);
+                    let lot = self.creatable(&mut plan, &o.item, &attrs, None);
                     if let LotRef::Existing(out_id) = lot {
                         let in_ids: Vec<u32> = ins
                             .iter()
@@ -774,6 +833,7 @@ impl State {
                 uom,
                 conversions,
                 description,
+                rules,
             } => {
                 if let Some((pid, rec)) = self.catalog.product(product) {
                     let has_lots = self.catalog.live_lots(pid) > 0;
@@ -795,9 +855,15 @@ impl State {
                             conversions: conversions.clone(),
                         },
                         description: description.clone(),
+                        rules: rules.clone(),
                         declared: true,
                     },
                 ));
+            }
+            EventBody::MockRecall { lots, .. } => {
+                for k in lots {
+                    self.lot_id(&k.product, &k.lot, &id)?;
+                }
             }
             EventBody::Party { party, name, role } => {
                 plan.party = Some((

@@ -10,9 +10,9 @@ mod memory;
 mod postgres;
 mod sqlite;
 
-pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
-pub use postgres::PostgresStore;
+pub use self::postgres::PostgresStore;
+pub use memory::MemoryStore;
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous};
 
 use crate::error::Result;

@@ -1,70 +1,11 @@
 //! The PostgreSQL store (cargo feature `postgres`): one log shared by many trackers
 //! in many processes on many machines.
 //!
-//! # Tables
-//!
-//! In the chosen schema (`public` by default):
-//!
-//! ```sql
-//! CREATE TABLE IF NOT EXISTS lottrack_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-//! CREATE TABLE IF NOT EXISTS lottrack_events(
-//!     seq BIGINT PRIMARY KEY,
-//!     event_id TEXT NOT NULL UNIQUE,
-//!     recorded_at TEXT NOT NULL,
-//!     json TEXT NOT NULL);
-//! ```
-//!
-//! `lottrack_meta` holds `schema_version` = `1`; a store of a newer version is refused
-//! with [`Error::SchemaTooNew`]. The tables are created on first connection only when
-//! `lottrack_meta` is absent, so a role with `SELECT`/`INSERT` rights on existing
-//! tables is enough afterwards.
-//!
-//! # Concurrency
-//!
-//! Appends use optimistic concurrency. In one transaction an append checks that the
-//! log ends at the caller's expected last sequence number and inserts its rows with
-//! the following numbers; if another writer got there first (its rows already hold
-//! those numbers — the primary key refuses ours, SQLSTATE `23505`) nothing is stored
-//! and the append fails with [`Error::Conflict`], after which the tracker reads the
-//! new events with [`EventStore::read_from`] and validates again. Sequence numbers
-//! stay gap-free because a row can only be inserted right after a committed one.
-//!
-//! Serialization failures (`40001`), deadlocks (`40P01`) and results reported as
-//! unknown (`40003`, CockroachDB's ambiguous result) are retried with capped
-//! exponential backoff (5 attempts, 10 ms doubling up to 200 ms, with jitter); a lost
-//! connection is re-established and the append retried the same way. Retrying is
-//! safe even when the connection was lost during `COMMIT` (an *ambiguous commit*):
-//! when an append finds that the rows right after its expected sequence number
-//! already hold exactly its events (same `event_id` and JSON), the earlier attempt
-//! committed and the append succeeds without storing anything twice. When the rows
-//! differ — or one of its `event_id`s is stored elsewhere — it is a conflict.
-//!
-//! [`EventStore::read_from`] reads pages of 10,000 rows ordered by `seq`
-//! (`WHERE seq > $1 ORDER BY seq LIMIT $2`), so catching up on a huge log uses
-//! bounded memory.
-//!
-//! # PostgreSQL features relied on
-//!
-//! Only plain tables with `BIGINT` and `TEXT` columns, primary-key and unique
-//! constraints, transactions (at the server's default isolation level: `READ
-//! COMMITTED` or stronger), `CREATE SCHEMA/TABLE … IF NOT EXISTS`, `INSERT … ON
-//! CONFLICT DO NOTHING` (only when creating `lottrack_meta`), multi-row `INSERT …
-//! VALUES`, `COALESCE(MAX(seq), 0)`, `ORDER BY … LIMIT`, parameterized statements
-//! of the extended query protocol, and the SQLSTATE codes `23505`, `40001`,
-//! `40003`, `40P01`, `42P01` and `3F000` (plus class `08` and `57P01`–`57P03` for lost
-//! connections). No sequences, triggers, stored procedures,
-//! advisory locks, `LISTEN/NOTIFY` or extensions. It therefore also runs on
-//! PostgreSQL-compatible distributed engines such as CockroachDB and YugabyteDB
-//! (which run transactions as `SERIALIZABLE` and report more `40001`s — retried
-//! as above).
-//!
-//! # Security
-//!
-//! All values travel as statement parameters. The only text spliced into SQL is the
-//! schema name, which must match `[a-z0-9_]+` and is double-quoted. Connections use
-//! no TLS (`NoTls`): connect over a trusted network, a Unix socket or a tunnel, and
-//! do not put `sslmode=require` in the DSN. Passwords never appear in
-//! [`EventStore::describe`] or in error messages.
+//! The full documentation (tables, concurrency protocol, features relied on) is on
+//! [`PostgresStore`], since this module is private. In short: it relies only on
+//! plain tables with `BIGINT` and `TEXT` columns, primary-key and unique
+//! constraints, transactions, `CREATE … IF NOT EXISTS`, `INSERT … ON CONFLICT DO
+//! NOTHING` and multi-row `INSERT`, so it also runs on CockroachDB and YugabyteDB.
 
 // `Error` is large (its richest variants carry several strings); it is the crate's
 // one error type, so the store functions return it as is.
@@ -97,9 +38,75 @@ const BACKOFF_MAX: Duration = Duration::from_millis(200);
 /// Connect timeout used when the DSN sets none.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// An event log in PostgreSQL tables, shared by any number of processes; see the
-/// [module documentation](self) for the tables, the concurrency protocol and the
-/// features it relies on.
+/// An event log in PostgreSQL tables (cargo feature `postgres`), shared by any
+/// number of trackers in many processes on many machines.
+///
+/// # Tables
+///
+/// In the chosen schema (`public` by default):
+///
+/// ```sql
+/// CREATE TABLE IF NOT EXISTS lottrack_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+/// CREATE TABLE IF NOT EXISTS lottrack_events(
+///     seq BIGINT PRIMARY KEY,
+///     event_id TEXT NOT NULL UNIQUE,
+///     recorded_at TEXT NOT NULL,
+///     json TEXT NOT NULL);
+/// ```
+///
+/// `lottrack_meta` holds `schema_version` = `1`; a store of a newer version is refused
+/// with [`Error::SchemaTooNew`]. The tables are created on first connection only when
+/// `lottrack_meta` is absent, so a role with `SELECT`/`INSERT` rights on existing
+/// tables is enough afterwards.
+///
+/// # Concurrency
+///
+/// Appends use optimistic concurrency. In one transaction an append checks that the
+/// log ends at the caller's expected last sequence number and inserts its rows with
+/// the following numbers; if another writer got there first (its rows already hold
+/// those numbers — the primary key refuses ours, SQLSTATE `23505`) nothing is stored
+/// and the append fails with [`Error::Conflict`], after which the tracker reads the
+/// new events with [`EventStore::read_from`] and validates again. Sequence numbers
+/// stay gap-free because a row can only be inserted right after a committed one.
+///
+/// Serialization failures (`40001`), deadlocks (`40P01`) and results reported as
+/// unknown (`40003`, CockroachDB's ambiguous result) are retried with capped
+/// exponential backoff (5 attempts, 10 ms doubling up to 200 ms, with jitter); a lost
+/// connection is re-established and the append retried the same way. Retrying is
+/// safe even when the connection was lost during `COMMIT` (an *ambiguous commit*):
+/// when an append finds that the rows right after its expected sequence number
+/// already hold exactly its events (same `event_id` and JSON), the earlier attempt
+/// committed and the append succeeds without storing anything twice. When the rows
+/// differ — or one of its `event_id`s is stored elsewhere — it is a conflict.
+///
+/// [`EventStore::read_from`] reads pages of 10,000 rows ordered by `seq`
+/// (`WHERE seq > $1 ORDER BY seq LIMIT $2`), so catching up on a huge log uses
+/// bounded memory.
+///
+/// # PostgreSQL features relied on
+///
+/// Only plain tables with `BIGINT` and `TEXT` columns, primary-key and unique
+/// constraints, transactions (at the server's default isolation level: `READ
+/// COMMITTED` or stronger), `CREATE SCHEMA/TABLE … IF NOT EXISTS`, `INSERT … ON
+/// CONFLICT DO NOTHING` (only when creating `lottrack_meta`), multi-row `INSERT …
+/// VALUES`, `COALESCE(MAX(seq), 0)`, `ORDER BY … LIMIT`, parameterized statements
+/// of the extended query protocol, and the SQLSTATE codes `23505`, `40001`,
+/// `40003`, `40P01`, `42P01` and `3F000` (plus class `08` and `57P01`–`57P03` for lost
+/// connections). No sequences, triggers, stored procedures,
+/// advisory locks, `LISTEN/NOTIFY` or extensions. It therefore also runs on
+/// PostgreSQL-compatible distributed engines such as CockroachDB and YugabyteDB
+/// (which run transactions as `SERIALIZABLE` and report more `40001`s — retried
+/// as above).
+///
+/// # Security
+///
+/// All values travel as statement parameters. The only text spliced into SQL is the
+/// schema name, which must match `[a-z0-9_]+` and is double-quoted. Connections use
+/// no TLS (`NoTls`): connect over a trusted network, a Unix socket or a tunnel, and
+/// do not put `sslmode=require` in the DSN. Passwords never appear in
+/// [`EventStore::describe`] or in error messages.
+///
+/// # Example
 ///
 /// A writer that loses a race gets [`Error::Conflict`] and catches up:
 ///
@@ -445,7 +452,7 @@ impl PostgresStore {
         Ok(stmt)
     }
 
-    /// One attempt at an append (see the module documentation for the protocol).
+    /// One attempt at an append (see the [`PostgresStore`] documentation for the protocol).
     fn try_append(
         &mut self,
         expected: i64,

@@ -1,62 +1,13 @@
 //! The SQLite store: the embedded default, one file, WAL mode.
 //!
-//! # File layout
+//! The full documentation (file layout, durability, several processes) is on
+//! [`SqliteStore`], since this module is private. In short: WAL mode,
+//! `synchronous=FULL` by default, one transaction per batch (`BEGIN IMMEDIATE`), and
+//! files that are not lottrack stores are refused without being written to.
 //!
-//! The file is an ordinary SQLite 3 database (SQLite is bundled, no system library
-//! is needed) that can be read with the `sqlite3` shell:
-//!
-//! ```text
-//! $ sqlite3 plant.lottrack "SELECT seq, event_id, recorded_at, json FROM events ORDER BY seq LIMIT 3"
-//! ```
-//!
-//! * `lottrack_meta(key TEXT PRIMARY KEY, value)` holds `schema_version` (`1`), so later
-//!   versions can migrate;
-//! * `events(seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, recorded_at TEXT
-//!   NOT NULL, json TEXT NOT NULL)` holds the log, one row per event, in the design's
-//!   JSON format;
-//! * the header's `application_id` is `0x4C54524B` (`"LTRK"`), so `file(1)`-style
-//!   tools can tell a lottrack store from other SQLite files.
-//!
-//! # Durability
-//!
-//! The file is in WAL mode and, by default, `synchronous=FULL`: an append returns
-//! only once its transaction is on stable storage, so an acknowledged event survives
-//! a process crash, a `kill -9`, an OS crash or a power loss. A batch is one
-//! transaction: all of it is stored or none of it. [`Synchronous::Normal`] trades the
-//! last transactions on an OS crash or power loss for faster single-event appends
-//! (see its documentation).
-//!
-//! # Opening
-//!
-//! [`SqliteStore::open`] creates the file when it is missing and initialises a new
-//! or empty (0-byte) file. It refuses, **without writing anything to the file**:
-//!
-//! * a file that is not SQLite (or a directory, a device …) → [`Error::NotAStore`];
-//! * a SQLite database without lottrack's tables (another application's database,
-//!   even an empty one) → [`Error::NotAStore`];
-//! * a store written by a newer lottrack (`schema_version` > 1) →
-//!   [`Error::SchemaTooNew`].
-//!
-//! # Several processes
-//!
-//! Several processes (each with its own `SqliteStore`) may open the same file on a
-//! local file system: appends take SQLite's write lock with `BEGIN IMMEDIATE`, so the
-//! expected-last-sequence check and the insert are atomic, and a writer waits up to
-//! 5 seconds for another one before giving up with [`Error::Storage`]. A writer that
-//! finds new rows gets [`Error::Conflict`] and catches up with
-//! [`EventStore::read_from`]. WAL needs shared memory between the processes: do not
-//! put the file on a network file system.
-//!
-//! # Do not open the file with a second SQLite library in the same process
-//!
-//! While lottrack has the file open, no *other* copy of SQLite in the same process
-//! may open it — typically Python's `sqlite3` module next to the lottrack Python
-//! binding, or a system `libsqlite3` loaded by another library. SQLite's locks are
-//! POSIX advisory locks, which belong to the process, not to the descriptor: when the
-//! other library closes its descriptor on the file, the kernel silently drops every
-//! lock lottrack holds on it, and a concurrent writer in another process can then
-//! corrupt the database. Inspect a live store from a separate process (the `sqlite3`
-//! shell is fine), or through lottrack's own API.
+//! **Warning:** no second SQLite library in the same process (Python's `sqlite3`
+//! module, a system `libsqlite3`) may open the file while lottrack has it open:
+//! closing its descriptor drops lottrack's POSIX locks on the file.
 
 // `Error` is large (its richest variants carry several strings); it is the crate's
 // one error type, so the store functions return it as is.
@@ -142,8 +93,67 @@ pub struct SqliteOptions {
     pub synchronous: Synchronous,
 }
 
-/// An event log in one SQLite file (WAL mode); see the [module documentation](self)
-/// for the file layout, durability and multi-process rules.
+/// An event log in one SQLite file (WAL mode).
+///
+/// # File layout
+///
+/// The file is an ordinary SQLite 3 database (SQLite is bundled, no system library
+/// is needed) that can be read with the `sqlite3` shell:
+///
+/// ```text
+/// $ sqlite3 plant.lottrack "SELECT seq, event_id, recorded_at, json FROM events ORDER BY seq LIMIT 3"
+/// ```
+///
+/// * `lottrack_meta(key TEXT PRIMARY KEY, value)` holds `schema_version` (`1`), so later
+///   versions can migrate;
+/// * `events(seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, recorded_at TEXT
+///   NOT NULL, json TEXT NOT NULL)` holds the log, one row per event, in the design's
+///   JSON format;
+/// * the header's `application_id` is `0x4C54524B` (`"LTRK"`), so `file(1)`-style
+///   tools can tell a lottrack store from other SQLite files.
+///
+/// # Durability
+///
+/// The file is in WAL mode and, by default, `synchronous=FULL`: an append returns
+/// only once its transaction is on stable storage, so an acknowledged event survives
+/// a process crash, a `kill -9`, an OS crash or a power loss. A batch is one
+/// transaction: all of it is stored or none of it. [`Synchronous::Normal`] trades the
+/// last transactions on an OS crash or power loss for faster single-event appends
+/// (see its documentation).
+///
+/// # Opening
+///
+/// [`SqliteStore::open`] creates the file when it is missing and initialises a new
+/// or empty (0-byte) file. It refuses, **without writing anything to the file**:
+///
+/// * a file that is not SQLite (or a directory, a device …) → [`Error::NotAStore`];
+/// * a SQLite database without lottrack's tables (another application's database,
+///   even an empty one) → [`Error::NotAStore`];
+/// * a store written by a newer lottrack (`schema_version` > 1) →
+///   [`Error::SchemaTooNew`].
+///
+/// # Several processes
+///
+/// Several processes (each with its own `SqliteStore`) may open the same file on a
+/// local file system: appends take SQLite's write lock with `BEGIN IMMEDIATE`, so the
+/// expected-last-sequence check and the insert are atomic, and a writer waits up to
+/// 5 seconds for another one before giving up with [`Error::Storage`]. A writer that
+/// finds new rows gets [`Error::Conflict`] and catches up with
+/// [`EventStore::read_from`]. WAL needs shared memory between the processes: do not
+/// put the file on a network file system.
+///
+/// # Do not open the file with a second SQLite library in the same process
+///
+/// While lottrack has the file open, no *other* copy of SQLite in the same process
+/// may open it — typically Python's `sqlite3` module next to the lottrack Python
+/// binding, or a system `libsqlite3` loaded by another library. SQLite's locks are
+/// POSIX advisory locks, which belong to the process, not to the descriptor: when the
+/// other library closes its descriptor on the file, the kernel silently drops every
+/// lock lottrack holds on it, and a concurrent writer in another process can then
+/// corrupt the database. Inspect a live store from a separate process (the `sqlite3`
+/// shell is fine), or through lottrack's own API.
+///
+/// # Example
 ///
 /// ```
 /// use lottrack_core::store::{EventStore, NewEvent, SqliteStore};

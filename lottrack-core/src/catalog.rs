@@ -15,6 +15,21 @@ pub(crate) struct ProductRec {
     pub(crate) declared: bool,
 }
 
+/// A product's master data, as [`crate::Tracker::product`] returns it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProductInfo {
+    /// Product id.
+    pub product: String,
+    /// Base unit (lots' balances are kept in it).
+    pub uom: String,
+    /// `unit -> base units in one of it`.
+    pub conversions: std::collections::BTreeMap<String, rust_decimal::Decimal>,
+    /// Description.
+    pub description: Option<String>,
+    /// Declared by a `product` event (false when implied by a first receipt).
+    pub declared: bool,
+}
+
 /// A party's or location's master data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PartyRec {

@@ -299,12 +299,6 @@ impl Error {
         Self::KIND_NAMES[(self.code() - 1) as usize]
     }
 
-    pub(crate) fn storage(e: impl std::fmt::Display) -> Error {
-        Error::Storage {
-            message: e.to_string(),
-        }
-    }
-
     pub(crate) fn invalid(event_id: &str, reason: impl Into<String>) -> Error {
         Error::InvalidEvent {
             event_id: event_id.to_string(),

@@ -554,30 +554,6 @@ impl Event {
         self
     }
 
-    /// Every lot line this event names, with its role.
-    pub(crate) fn lot_lines(&self) -> Vec<&LotQty> {
-        match &self.body {
-            EventBody::Receive { item, .. }
-            | EventBody::Move { item, .. }
-            | EventBody::Adjust { item, .. }
-            | EventBody::Dispose { item, .. }
-            | EventBody::Consume { item, .. }
-            | EventBody::Return { item, .. }
-            | EventBody::Ship {
-                item: ShipItem::Lot(item),
-                ..
-            } => vec![item],
-            EventBody::Transform { inputs, outputs } => inputs
-                .iter()
-                .chain(outputs.iter().map(|o| &o.item))
-                .collect(),
-            EventBody::Pack { contents, .. } | EventBody::Unpack { contents, .. } => {
-                contents.iter().collect()
-            }
-            _ => Vec::new(),
-        }
-    }
-
     /// The event in the design's JSON format (one line).
     pub fn to_json(&self) -> String {
         Value::Object(self.to_map()).to_string()

@@ -81,6 +81,10 @@ fn weigh(s: &State, lot: u32, qty: Decimal) -> Option<(String, Decimal)> {
     Some((units.base.clone(), qty))
 }
 
+/// A transform feeding a lot: (event, quantity of the lot it produced, its inputs
+/// with the quantity each contributed).
+type EventInputs = (u32, Decimal, Vec<(u32, Decimal)>);
+
 pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<Exposure> {
     let root = s.lot_id(&lot.product, &lot.lot, "")?;
     let reached = reach(s, &[root], TraceDirection::Forward, opts);
@@ -94,10 +98,10 @@ pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<E
     let mut indeg = vec![0usize; reached.len()];
     for &(n, _) in &reached {
         for a in &s.graph.fwd[n as usize] {
-            if filter.admits(s.graph.edges[a.edge as usize].time_ms) {
-                if let Some(&j) = pos.get(&a.lot) {
-                    indeg[j] += 1;
-                }
+            if filter.admits(s.graph.edges[a.edge as usize].time_ms)
+                && let Some(&j) = pos.get(&a.lot)
+            {
+                indeg[j] += 1;
             }
         }
     }
@@ -107,12 +111,12 @@ pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<E
         order.push(i);
         let n = reached[i].0;
         for a in &s.graph.fwd[n as usize] {
-            if filter.admits(s.graph.edges[a.edge as usize].time_ms) {
-                if let Some(&j) = pos.get(&a.lot) {
-                    indeg[j] -= 1;
-                    if indeg[j] == 0 {
-                        stack.push(j);
-                    }
+            if filter.admits(s.graph.edges[a.edge as usize].time_ms)
+                && let Some(&j) = pos.get(&a.lot)
+            {
+                indeg[j] -= 1;
+                if indeg[j] == 0 {
+                    stack.push(j);
                 }
             }
         }
@@ -131,7 +135,7 @@ pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<E
             continue;
         }
         // Group the lot's incoming edges by transform event.
-        let mut by_event: Vec<(u32, Decimal, Vec<(u32, Decimal)>)> = Vec::new();
+        let mut by_event: Vec<EventInputs> = Vec::new();
         for a in &s.graph.bwd[n as usize] {
             let e = &s.graph.edges[a.edge as usize];
             if !filter.admits(e.time_ms) {

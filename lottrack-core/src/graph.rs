@@ -73,12 +73,6 @@ impl Scratch {
             true
         }
     }
-
-    /// Whether `n` was visited in this traversal.
-    #[inline]
-    pub(crate) fn seen(&self, n: u32) -> bool {
-        self.stamp[n as usize] == self.epoch
-    }
 }
 
 /// The lot graph.

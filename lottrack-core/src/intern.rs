@@ -33,11 +33,6 @@ impl Interner {
     pub(crate) fn name(&self, id: u32) -> &Arc<str> {
         &self.names[id as usize]
     }
-
-    /// Number of names.
-    pub(crate) fn len(&self) -> usize {
-        self.names.len()
-    }
 }
 
 #[cfg(test)]
@@ -53,6 +48,5 @@ mod tests {
         assert_eq!(i.get("b"), Some(1));
         assert_eq!(i.get("c"), None);
         assert_eq!(&**i.name(1), "b");
-        assert_eq!(i.len(), 2);
     }
 }

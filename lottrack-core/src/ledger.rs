@@ -147,11 +147,6 @@ impl Ledger {
             .filter(|id| self.lots[*id as usize].live_refs > 0)
     }
 
-    /// The id of a lot, live or not.
-    pub(crate) fn any(&self, key: &LotKey) -> Option<u32> {
-        self.ids.get(key).copied()
-    }
-
     /// The id of a lot, creating its record if new.
     pub(crate) fn get_or_create(&mut self, key: &LotKey, product: u32) -> u32 {
         if let Some(id) = self.ids.get(key) {

@@ -19,6 +19,7 @@
 //! ```
 
 pub mod balance;
+pub mod bitemporal;
 mod catalog;
 pub mod error;
 pub mod event;
@@ -30,17 +31,19 @@ pub mod inventory;
 pub mod jsonl;
 mod ledger;
 pub mod lot_info;
+pub mod mock_recall;
 pub mod model;
 pub mod quantity;
 pub mod recall;
 pub mod report;
+pub mod reporting;
 mod state;
 pub mod store;
 pub mod trace;
 pub mod tracker;
 
 pub use balance::MassBalance;
-pub use catalog::PartyRec;
+pub use catalog::{PartyRec, ProductInfo};
 pub use error::{Error, Result};
 pub use event::{Event, EventBody, Output, ShipItem, Time, parse_time};
 pub use exposure::{ExposedLot, Exposure};
@@ -52,3 +55,8 @@ pub use recall::{CustomerShipments, OnHand, RecallLot, RecallReport};
 pub use state::Deficit;
 pub use trace::{Receipt, Shipment, Trace, TraceDirection, TraceLink, TraceLot, TraceOptions};
 pub use tracker::{Recorded, StockMode, Tracker, TrackerOptions};
+
+/// The README's Rust tour, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

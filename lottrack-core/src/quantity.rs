@@ -116,16 +116,16 @@ impl Units {
         // Through the fixed tables: uom -> reference -> base (base is a fixed unit),
         // or uom -> reference -> a declared unit that is fixed -> base.
         let (dim, f_uom) = fixed_unit(uom)?;
-        if let Some((bdim, f_base)) = fixed_unit(&self.base) {
-            if bdim == dim {
-                return f_uom.checked_div(f_base);
-            }
+        if let Some((bdim, f_base)) = fixed_unit(&self.base)
+            && bdim == dim
+        {
+            return f_uom.checked_div(f_base);
         }
         for (unit, per) in &self.conversions {
-            if let Some((cdim, f_conv)) = fixed_unit(unit) {
-                if cdim == dim {
-                    return f_uom.checked_div(f_conv).and_then(|x| x.checked_mul(*per));
-                }
+            if let Some((cdim, f_conv)) = fixed_unit(unit)
+                && cdim == dim
+            {
+                return f_uom.checked_div(f_conv).and_then(|x| x.checked_mul(*per));
             }
         }
         None

@@ -108,6 +108,8 @@ struct NewLot {
 /// The checked plan of one event, applied by `commit`.
 #[derive(Default)]
 struct Plan {
+    /// Strict stock checks (else shortfalls become deficits).
+    strict: bool,
     products: Vec<(String, ProductRec)>,
     new_lots: Vec<NewLot>,
     moves: Vec<(LotRef, Place, Decimal, Role)>,
@@ -221,11 +223,11 @@ impl State {
         let Some(rec) = self.events.pop() else { return };
         let idx = self.events.len() as u32;
         self.by_id.remove(&rec.event.event_id);
-        if let EventBody::Void { target, .. } = &rec.event.body {
-            if let Some(&t) = self.by_id.get(target) {
-                self.unretract(t);
-                self.events[t as usize].voided_by = None;
-            }
+        if let EventBody::Void { target, .. } = &rec.event.body
+            && let Some(&t) = self.by_id.get(target)
+        {
+            self.unretract(t);
+            self.events[t as usize].voided_by = None;
         }
         let fx = rec.effects;
         for (lot, _) in &fx.moves {
@@ -482,7 +484,6 @@ impl State {
         place: Place,
         qty: Decimal,
         role: Role,
-        strict: bool,
     ) -> Result<()> {
         let LotRef::Existing(id) = lot else {
             return Err(Error::invalid(
@@ -500,7 +501,7 @@ impl State {
         let on_hand = rec.at(place) + planned;
         if qty > on_hand {
             let uom = self.catalog.base_uom(rec.product).to_string();
-            if strict {
+            if plan.strict {
                 return Err(Error::InsufficientStock {
                     event_id: ev.event_id.clone(),
                     product: rec.key.product.to_string(),
@@ -526,7 +527,10 @@ impl State {
     }
 
     fn plan(&mut self, ev: &Event, strict: bool) -> Result<Plan> {
-        let mut plan = Plan::default();
+        let mut plan = Plan {
+            strict,
+            ..Plan::default()
+        };
         let id = ev.event_id.clone();
         match &ev.body {
             EventBody::Receive {
@@ -557,15 +561,7 @@ impl State {
                 for line in inputs {
                     let lot = self.existing(ev, line)?;
                     let q = self.base_qty(&plan, ev, line, false)?;
-                    self.take(
-                        &mut plan,
-                        ev,
-                        lot,
-                        Place::Loc(loc),
-                        q,
-                        Role::Consumed,
-                        strict,
-                    )?;
+                    self.take(&mut plan, ev, lot, Place::Loc(loc), q, Role::Consumed)?;
                     ins.push((lot, q, line));
                 }
                 let mut outs = Vec::new();
@@ -583,18 +579,17 @@ impl State {
                             })
                             .collect();
                         for (l, _, line) in &ins {
-                            if let LotRef::Existing(i) = l {
-                                if *i == out_id
-                                    || self.graph.reaches(&[out_id], Direction::Outgoing, *i)
-                                {
-                                    return Err(Error::Cycle {
-                                        event_id: id.clone(),
-                                        product: o.item.product.clone(),
-                                        lot: o.item.lot.clone(),
-                                        input_product: line.product.clone(),
-                                        input_lot: line.lot.clone(),
-                                    });
-                                }
+                            if let LotRef::Existing(i) = l
+                                && (*i == out_id
+                                    || self.graph.reaches(&[out_id], Direction::Outgoing, *i))
+                            {
+                                return Err(Error::Cycle {
+                                    event_id: id.clone(),
+                                    product: o.item.product.clone(),
+                                    lot: o.item.lot.clone(),
+                                    input_product: line.product.clone(),
+                                    input_lot: line.lot.clone(),
+                                });
                             }
                         }
                         let _ = in_ids;
@@ -613,15 +608,7 @@ impl State {
                     let loc = self.location_of(ev)?;
                     let lot = self.existing(ev, line)?;
                     let q = self.base_qty(&plan, ev, line, false)?;
-                    self.take(
-                        &mut plan,
-                        ev,
-                        lot,
-                        Place::Loc(loc),
-                        q,
-                        Role::Shipped,
-                        strict,
-                    )?;
+                    self.take(&mut plan, ev, lot, Place::Loc(loc), q, Role::Shipped)?;
                 }
                 ShipItem::Container(c) => {
                     let cid = self.ledger.container_ids.get(c);
@@ -659,15 +646,7 @@ impl State {
                 }
                 let lot = self.existing(ev, item)?;
                 let q = self.base_qty(&plan, ev, item, false)?;
-                self.take(
-                    &mut plan,
-                    ev,
-                    lot,
-                    Place::Loc(from),
-                    q,
-                    Role::Transfer,
-                    strict,
-                )?;
+                self.take(&mut plan, ev, lot, Place::Loc(from), q, Role::Transfer)?;
                 plan.moves.push((lot, Place::Loc(to), q, Role::Transfer));
             }
             EventBody::Pack {
@@ -686,15 +665,7 @@ impl State {
                 for line in contents {
                     let lot = self.existing(ev, line)?;
                     let q = self.base_qty(&plan, ev, line, false)?;
-                    self.take(
-                        &mut plan,
-                        ev,
-                        lot,
-                        Place::Loc(loc),
-                        q,
-                        Role::Transfer,
-                        strict,
-                    )?;
+                    self.take(&mut plan, ev, lot, Place::Loc(loc), q, Role::Transfer)?;
                     plan.moves
                         .push((lot, Place::Container(c), q, Role::Transfer));
                     lots.push(lot);
@@ -723,15 +694,7 @@ impl State {
                 for line in contents {
                     let lot = self.existing(ev, line)?;
                     let q = self.base_qty(&plan, ev, line, false)?;
-                    self.take(
-                        &mut plan,
-                        ev,
-                        lot,
-                        Place::Container(c),
-                        q,
-                        Role::Transfer,
-                        strict,
-                    )?;
+                    self.take(&mut plan, ev, lot, Place::Container(c), q, Role::Transfer)?;
                     plan.moves.push((lot, Place::Loc(loc), q, Role::Transfer));
                 }
             }
@@ -740,15 +703,7 @@ impl State {
                 let lot = self.existing(ev, item)?;
                 let q = self.base_qty(&plan, ev, item, true)?;
                 if q < Decimal::ZERO {
-                    self.take(
-                        &mut plan,
-                        ev,
-                        lot,
-                        Place::Loc(loc),
-                        -q,
-                        Role::Adjusted,
-                        strict,
-                    )?;
+                    self.take(&mut plan, ev, lot, Place::Loc(loc), -q, Role::Adjusted)?;
                 } else {
                     plan.moves.push((lot, Place::Loc(loc), q, Role::Adjusted));
                 }
@@ -762,7 +717,7 @@ impl State {
                 let loc = self.location_of(ev)?;
                 let lot = self.existing(ev, item)?;
                 let q = self.base_qty(&plan, ev, item, false)?;
-                self.take(&mut plan, ev, lot, Place::Loc(loc), q, role, strict)?;
+                self.take(&mut plan, ev, lot, Place::Loc(loc), q, role)?;
             }
             EventBody::Return { item, .. } => {
                 let loc = self.location_of(ev)?;

@@ -332,6 +332,28 @@ impl Tracker {
         self.party(id).and_then(|p| p.name)
     }
 
+    /// A product's master data: base unit, conversions, description.
+    ///
+    /// ```
+    /// use lottrack_core::Tracker;
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"P","kind":"product","time":"2026-03-01T00:00:00Z","product":"salad","uom":"each","conversions":{"case":"12"},"description":"Salad bowl"}"#).unwrap();
+    /// let p = t.product("salad").unwrap();
+    /// assert_eq!((p.uom.as_str(), p.description.as_deref()), ("each", Some("Salad bowl")));
+    /// ```
+    pub fn product(&self, name: &str) -> Option<crate::ProductInfo> {
+        self.read()
+            .catalog
+            .product(name)
+            .map(|(_, r)| crate::ProductInfo {
+                product: name.to_string(),
+                uom: r.units.base.clone(),
+                conversions: r.units.conversions.clone(),
+                description: r.description.clone(),
+                declared: r.declared,
+            })
+    }
+
     /// A location's master data (name, owning party), if declared.
     pub fn location(&self, id: &str) -> Option<crate::PartyRec> {
         self.read().catalog.locations.get(id).cloned()

@@ -27,7 +27,9 @@ fn answers(t: &Tracker) -> String {
         t.trace_backward(&s, &o).expect("bwd").to_json(),
         t.mass_balance(&f).expect("mb"),
         t.mass_balance(&s).expect("mb"),
-        t.recall(&[f.clone()], &o).expect("recall").to_json(),
+        t.recall(std::slice::from_ref(&f), &o)
+            .expect("recall")
+            .to_json(),
         t.event_count(),
         t.inventory(),
     )

@@ -212,7 +212,7 @@ fn fingerprint(t: &Tracker) -> String {
                 out.push_str(&format!(
                     "{k}: fwd {lots:?} ships {ships:?} bwd {blots:?} mb {} {} {} {} {} {} {} {} {} oh {oh:?} hist {hist:?} status {}\n",
                     mb.received, mb.produced, mb.returned, mb.shipped, mb.consumed, mb.disposed, mb.adjusted, mb.on_hand, mb.unaccounted,
-                    t.recall(&[k.clone()], &o).expect("recall").lots[0].status
+                    t.recall(std::slice::from_ref(&k), &o).expect("recall").lots[0].status
                 ));
             }
         }

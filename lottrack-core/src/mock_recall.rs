@@ -1,0 +1,570 @@
+//! Scored mock recalls: the whole exercise — forward trace, backward trace to the
+//! suppliers, customers to notify ranked by how much of the root they received,
+//! stock to hold, mass balance in one reporting unit — without recording anything,
+//! with a score (share of the root quantity accounted for) and a report a person
+//! can file (JSON, CSV, one-page Markdown).
+//!
+//! Root material is followed through every transform by quantity: a transform
+//! consumes `q × share(input)` of root material from each input and hands it to its
+//! outputs in proportion to what it produced. So the estimated root quantity in
+//! every downstream lot, and with every customer, never exceeds what the root held.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::Result;
+use crate::event::{Event, EventBody, Time};
+use crate::inventory::{StockLine, stock_lines};
+use crate::ledger::Role;
+use crate::model::{LotKey, LotStatus};
+use crate::quantity::fmt_decimal;
+use crate::report::{csv_line, ser_decimal, ser_opt_decimal};
+use crate::reporting::{Tolerance, UnitBalance, convert_balance, factor_to, judge};
+use crate::state::State;
+use crate::trace::{Receipt, Shipment, TraceDirection, TraceOptions, movements, reach};
+use crate::tracker::{Recorded, Tracker};
+
+/// A downstream lot with the share and estimated quantity of root material in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LotExposure {
+    /// Product.
+    pub product: String,
+    /// Lot code.
+    pub lot: String,
+    /// Shortest transform steps from a root.
+    pub depth: u32,
+    /// Current status.
+    pub status: LotStatus,
+    /// Share of the lot that is root material (`None` when a unit on the way has
+    /// no path to the reporting unit).
+    #[serde(serialize_with = "ser_opt_decimal")]
+    pub share: Option<Decimal>,
+    /// Estimated root material the lot received, in the reporting unit.
+    #[serde(serialize_with = "ser_opt_decimal")]
+    pub root_quantity: Option<Decimal>,
+}
+
+/// A customer to notify, with the estimated root material they received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerExposure {
+    /// The customer.
+    pub customer: String,
+    /// Their shipments of affected lots.
+    pub shipments: Vec<Shipment>,
+    /// Estimated root material received, in the reporting unit.
+    #[serde(serialize_with = "ser_opt_decimal")]
+    pub root_quantity: Option<Decimal>,
+}
+
+/// The result of a mock recall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MockRecall {
+    /// The lots the drill started from.
+    pub roots: Vec<LotKey>,
+    /// The unit every figure is reported in.
+    pub reporting_unit: String,
+    /// The accepted range of "accounted for".
+    pub tolerance: Tolerance,
+    /// When the drill ran.
+    pub started_at: DateTime<Utc>,
+    /// How long it took, in microseconds.
+    pub elapsed_us: u64,
+    /// Every affected lot (roots at depth 0) with its exposure.
+    pub lots: Vec<LotExposure>,
+    /// Receipts of the roots and everything upstream of them: who supplied it.
+    pub suppliers: Vec<Receipt>,
+    /// Customers to notify, most exposed first.
+    pub customers: Vec<CustomerExposure>,
+    /// Stock to hold.
+    pub stock_to_hold: Vec<StockLine>,
+    /// Mass balance of each root in the reporting unit.
+    pub mass_balance: Vec<UnitBalance>,
+    /// Products with no path to the reporting unit (their figures are unknown).
+    pub unconvertible: Vec<String>,
+    /// Everything that came into the roots, in the reporting unit.
+    #[serde(serialize_with = "ser_decimal")]
+    pub root_quantity: Decimal,
+    /// How much of it is accounted for (out + on hand).
+    #[serde(serialize_with = "ser_decimal")]
+    pub accounted_quantity: Decimal,
+    /// accounted ÷ root quantity, in percent.
+    #[serde(serialize_with = "ser_decimal")]
+    pub score: Decimal,
+    /// Score within tolerance and every root convertible.
+    pub pass: bool,
+}
+
+impl Tracker {
+    /// Runs a mock recall of `lots` in `reporting_unit` without recording anything.
+    ///
+    /// ```
+    /// use lottrack_core::{LotKey, Tracker, reporting::Tolerance};
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"flour","lot":"F","quantity":"100","uom":"kg","supplier":"mill"}"#).unwrap();
+    /// t.record_json(r#"{"event_id":"E2","kind":"transform","time":"2026-03-02T08:00:00Z","location":"a","inputs":[{"product":"flour","lot":"F","quantity":"60","uom":"kg"}],"outputs":[{"product":"bread","lot":"B","quantity":"100","uom":"kg"}]}"#).unwrap();
+    /// t.record_json(r#"{"event_id":"E3","kind":"ship","time":"2026-03-03T08:00:00Z","location":"a","product":"bread","lot":"B","quantity":"50","uom":"kg","customer":"shop"}"#).unwrap();
+    /// let m = t.mock_recall(&[LotKey::new("flour", "F")], "kg", Tolerance::default()).unwrap();
+    /// assert_eq!(m.score.to_string(), "100");
+    /// assert_eq!(m.customers[0].root_quantity.unwrap().to_string(), "30");
+    /// assert!(m.to_markdown().contains("PASS"));
+    /// ```
+    pub fn mock_recall(
+        &self,
+        lots: &[LotKey],
+        reporting_unit: &str,
+        tolerance: Tolerance,
+    ) -> Result<MockRecall> {
+        let started_at = Utc::now();
+        let clock = Instant::now();
+        let mut m = self.with_state(|s| mock_recall(s, lots, reporting_unit, tolerance))?;
+        m.started_at = started_at;
+        m.elapsed_us = clock.elapsed().as_micros().try_into().unwrap_or(u64::MAX);
+        Ok(m)
+    }
+
+    /// Records that a drill was run (a `mock_recall` event that changes no stock or
+    /// status), so an audit can see when drills were run and how they scored.
+    pub fn record_mock_recall(
+        &self,
+        drill: &MockRecall,
+        time: Time,
+        event_id: Option<&str>,
+    ) -> Result<Recorded> {
+        let mut result = Map::new();
+        result.insert("reporting_unit".into(), drill.reporting_unit.clone().into());
+        result.insert("score".into(), fmt_decimal(drill.score).into());
+        result.insert("pass".into(), drill.pass.into());
+        result.insert(
+            "root_quantity".into(),
+            fmt_decimal(drill.root_quantity).into(),
+        );
+        result.insert(
+            "accounted_quantity".into(),
+            fmt_decimal(drill.accounted_quantity).into(),
+        );
+        result.insert("customers".into(), drill.customers.len().into());
+        result.insert("lots".into(), drill.lots.len().into());
+        result.insert("elapsed_us".into(), drill.elapsed_us.into());
+        result.insert(
+            "started_at".into(),
+            Value::String(drill.started_at.to_rfc3339()),
+        );
+        let mut ev = Event {
+            event_id: event_id.unwrap_or_default().to_string(),
+            time,
+            location: None,
+            documents: Vec::new(),
+            attributes: Map::new(),
+            extra: Map::new(),
+            body: EventBody::MockRecall {
+                lots: drill.roots.clone(),
+                result,
+            },
+        };
+        if ev.event_id.is_empty() {
+            ev.event_id = String::new();
+        }
+        self.record(ev)
+    }
+}
+
+fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> Result<MockRecall> {
+    let mut roots = Vec::with_capacity(lots.len());
+    for k in lots {
+        roots.push(s.lot_id(&k.product, &k.lot, "")?);
+    }
+    let opts = TraceOptions::default();
+    let reached = reach(s, &roots, TraceDirection::Forward, &opts);
+    let flow = root_flow(s, &roots, &reached, unit);
+    let mut unconvertible: Vec<String> = Vec::new();
+    let mut note = |p: &str| {
+        if !unconvertible.iter().any(|x| x == p) {
+            unconvertible.push(p.to_string());
+        }
+    };
+    let mut out_lots = Vec::with_capacity(reached.len());
+    let mut by_customer: BTreeMap<String, (Vec<Shipment>, Option<Decimal>)> = BTreeMap::new();
+    let mut stock_to_hold = Vec::new();
+    for &(n, depth) in &reached {
+        let rec = &s.ledger.lots[n as usize];
+        let (share, rootq) = flow.get(&n).copied().unwrap_or((None, None));
+        if share.is_none() {
+            note(&rec.key.product);
+        }
+        out_lots.push(LotExposure {
+            product: rec.key.product.to_string(),
+            lot: rec.key.lot.to_string(),
+            depth,
+            status: rec.status(),
+            share: share.map(|d| d.round_dp(6).normalize()),
+            root_quantity: rootq.map(|d| d.round_dp(6).normalize()),
+        });
+        let f = factor_to(s, rec.product, unit);
+        for sh in movements(s, n, Role::Shipped, opts.filter()) {
+            let entry = by_customer
+                .entry(sh.party.clone())
+                .or_insert((Vec::new(), Some(Decimal::ZERO)));
+            entry.1 = match (entry.1, f, share) {
+                (Some(acc), Some(f), Some(sh_)) => Some(acc + sh.quantity * f * sh_),
+                _ => None,
+            };
+            entry.0.push(Shipment(sh));
+        }
+        stock_to_hold.extend(stock_lines(s, n));
+    }
+    let mut customers: Vec<CustomerExposure> = by_customer
+        .into_iter()
+        .map(|(customer, (mut shipments, q))| {
+            shipments.sort_by(|a, b| {
+                a.time
+                    .cmp(&b.time)
+                    .then_with(|| a.event_id.cmp(&b.event_id))
+            });
+            CustomerExposure {
+                customer,
+                shipments,
+                root_quantity: q.map(|d| d.round_dp(6).normalize()),
+            }
+        })
+        .collect();
+    customers.sort_by(|a, b| {
+        b.root_quantity
+            .cmp(&a.root_quantity)
+            .then_with(|| a.customer.cmp(&b.customer))
+    });
+    let back = reach(s, &roots, TraceDirection::Backward, &opts);
+    let mut suppliers: Vec<Receipt> = back
+        .iter()
+        .flat_map(|(n, _)| movements(s, *n, Role::Received, opts.filter()))
+        .map(Receipt)
+        .collect();
+    suppliers.sort_by(|a, b| {
+        a.time
+            .cmp(&b.time)
+            .then_with(|| a.event_id.cmp(&b.event_id))
+    });
+    let mut balances = Vec::with_capacity(roots.len());
+    let (mut root_quantity, mut accounted) = (Decimal::ZERO, Decimal::ZERO);
+    let mut all_convertible = true;
+    for r in &roots {
+        match convert_balance(s, *r, unit) {
+            Ok(mb) => {
+                root_quantity += mb.total_in();
+                accounted += mb.total_out() + mb.on_hand;
+                balances.push(judge(mb, tolerance));
+            }
+            Err(_) => {
+                all_convertible = false;
+                note(&s.ledger.lots[*r as usize].key.product);
+            }
+        }
+    }
+    let score = if root_quantity.is_zero() {
+        Decimal::ZERO
+    } else {
+        (accounted * Decimal::ONE_HUNDRED / root_quantity)
+            .round_dp(4)
+            .normalize()
+    };
+    Ok(MockRecall {
+        roots: roots
+            .iter()
+            .map(|r| s.ledger.lots[*r as usize].key.clone())
+            .collect(),
+        reporting_unit: unit.to_string(),
+        tolerance,
+        started_at: Utc::now(),
+        elapsed_us: 0,
+        lots: out_lots,
+        suppliers,
+        customers,
+        stock_to_hold,
+        mass_balance: balances,
+        unconvertible,
+        root_quantity: root_quantity.normalize(),
+        accounted_quantity: accounted.normalize(),
+        score,
+        pass: all_convertible && !root_quantity.is_zero() && tolerance.admits(score),
+    })
+}
+
+/// For every reached lot: (share of root material, root material received), in
+/// the reporting unit; `None` where a unit has no path to it.
+pub(crate) fn root_flow(
+    s: &State,
+    roots: &[u32],
+    reached: &[(u32, u32)],
+    unit: &str,
+) -> HashMap<u32, (Option<Decimal>, Option<Decimal>)> {
+    let pos: HashMap<u32, usize> = reached
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (*n, i))
+        .collect();
+    // Topological order over the reached sub-graph (Kahn).
+    let mut indeg = vec![0usize; reached.len()];
+    for &(n, _) in reached {
+        for a in &s.graph.fwd[n as usize] {
+            if let Some(&j) = pos.get(&a.lot) {
+                indeg[j] += 1;
+            }
+        }
+    }
+    let mut stack: Vec<usize> = (0..reached.len()).filter(|i| indeg[*i] == 0).collect();
+    let mut order = Vec::with_capacity(reached.len());
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        for a in &s.graph.fwd[reached[i].0 as usize] {
+            if let Some(&j) = pos.get(&a.lot) {
+                indeg[j] -= 1;
+                if indeg[j] == 0 {
+                    stack.push(j);
+                }
+            }
+        }
+    }
+    let total_in = |lot: u32| -> Option<Decimal> {
+        let f = factor_to(s, s.ledger.lots[lot as usize].product, unit)?;
+        let mb = crate::balance::mass_balance(s, lot);
+        Some((mb.received + mb.produced) * f)
+    };
+    let mut out: HashMap<u32, (Option<Decimal>, Option<Decimal>)> = HashMap::new();
+    for i in order {
+        let n = reached[i].0;
+        if roots.contains(&n) {
+            let t = total_in(n);
+            out.insert(n, (t.map(|_| Decimal::ONE), t));
+            continue;
+        }
+        // Root material handed to `n` by each transform that produced it.
+        let mut events: Vec<u32> = s.graph.bwd[n as usize]
+            .iter()
+            .filter(|a| pos.contains_key(&a.lot))
+            .map(|a| s.graph.edges[a.edge as usize].event)
+            .collect();
+        events.sort_unstable();
+        events.dedup();
+        let mut received = Some(Decimal::ZERO);
+        for e in events {
+            let fx = &s.events[e as usize].effects;
+            let mut consumed = Some(Decimal::ZERO);
+            let (mut produced_all, mut produced_n) = (Some(Decimal::ZERO), Some(Decimal::ZERO));
+            for (lot, m) in &fx.moves {
+                let f = factor_to(s, s.ledger.lots[*lot as usize].product, unit);
+                if m.delta < Decimal::ZERO {
+                    let share = match out.get(lot) {
+                        Some((sh, _)) => *sh,
+                        None => Some(Decimal::ZERO),
+                    };
+                    consumed = match (consumed, f, share) {
+                        (Some(c), Some(f), Some(sh)) => Some(c - m.delta * f * sh),
+                        _ => None,
+                    };
+                } else {
+                    produced_all = produced_all.zip(f).map(|(p, f)| p + m.delta * f);
+                    if *lot == n {
+                        produced_n = produced_n.zip(f).map(|(p, f)| p + m.delta * f);
+                    }
+                }
+            }
+            received = match (received, consumed, produced_all, produced_n) {
+                (Some(r), Some(c), Some(pa), Some(pn)) if !pa.is_zero() => Some(r + c * pn / pa),
+                (Some(r), Some(_), Some(_), Some(_)) => Some(r),
+                _ => None,
+            };
+        }
+        let share = match (received, total_in(n)) {
+            (Some(r), Some(t)) if !t.is_zero() => Some((r / t).min(Decimal::ONE)),
+            (Some(_), Some(_)) => Some(Decimal::ZERO),
+            _ => None,
+        };
+        out.insert(n, (share, received));
+    }
+    out
+}
+
+impl MockRecall {
+    /// The report as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The report as one CSV: `notify` rows (customer, estimated root quantity,
+    /// shipment), `hold` rows (stock), `balance` rows (roots).
+    pub fn to_csv(&self) -> String {
+        let u = &self.reporting_unit;
+        let opt = |d: Option<Decimal>| d.map(fmt_decimal).unwrap_or_else(|| "unknown".into());
+        let mut out = csv_line([
+            "section",
+            "customer_or_location",
+            "product",
+            "lot",
+            "quantity",
+            "uom",
+            "root_quantity",
+            "time",
+            "event_id",
+            "documents",
+        ]);
+        for c in &self.customers {
+            for sh in &c.shipments {
+                let docs: Vec<String> = sh.documents.iter().map(|d| d.to_string()).collect();
+                out.push_str(&csv_line([
+                    "notify",
+                    &c.customer,
+                    &sh.product,
+                    &sh.lot,
+                    &fmt_decimal(sh.quantity),
+                    &sh.uom,
+                    &format!("{} {u}", opt(c.root_quantity)),
+                    &sh.time.to_rfc3339(),
+                    &sh.event_id,
+                    &docs.join(";"),
+                ]));
+            }
+        }
+        for l in &self.stock_to_hold {
+            out.push_str(&csv_line([
+                "hold",
+                &l.location,
+                &l.product,
+                &l.lot,
+                &fmt_decimal(l.quantity),
+                &l.uom,
+                "",
+                "",
+                "",
+                "",
+            ]));
+        }
+        for b in &self.mass_balance {
+            let mb = &b.balance;
+            out.push_str(&csv_line([
+                "balance",
+                "",
+                &mb.product,
+                &mb.lot,
+                &fmt_decimal(mb.total_in()),
+                u,
+                &format!("{} %", fmt_decimal(b.accounted_pct)),
+                "",
+                if b.pass { "PASS" } else { "FAIL" },
+                "",
+            ]));
+        }
+        out
+    }
+
+    /// A one-page Markdown summary to file with the audit.
+    pub fn to_markdown(&self) -> String {
+        let u = &self.reporting_unit;
+        let opt = |d: Option<Decimal>| {
+            d.map(|d| fmt_decimal(d.round_dp(3)))
+                .unwrap_or_else(|| "unknown".into())
+        };
+        let mut m = String::new();
+        let roots: Vec<String> = self.roots.iter().map(|r| r.to_string()).collect();
+        let _ = writeln!(m, "# Mock recall: {}", roots.join(", "));
+        let _ = writeln!(m);
+        let _ = writeln!(
+            m,
+            "Run {} in {:.1} ms. Reporting unit **{u}**, tolerance {}–{} %.",
+            self.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            self.elapsed_us as f64 / 1000.0,
+            fmt_decimal(self.tolerance.low),
+            fmt_decimal(self.tolerance.high)
+        );
+        let _ = writeln!(m);
+        let _ = writeln!(
+            m,
+            "**Result: {}** — {} % of {} {u} accounted for ({} {u}).",
+            if self.pass { "PASS" } else { "FAIL" },
+            fmt_decimal(self.score),
+            fmt_decimal(self.root_quantity.round_dp(3)),
+            fmt_decimal(self.accounted_quantity.round_dp(3))
+        );
+        if !self.unconvertible.is_empty() {
+            let _ = writeln!(
+                m,
+                "\nNo path to `{u}` for: {}.",
+                self.unconvertible.join(", ")
+            );
+        }
+        let _ = writeln!(
+            m,
+            "\n## Mass balance\n\n| lot | in | shipped | consumed | disposed | adjusted | on hand | accounted | verdict |\n|---|---|---|---|---|---|---|---|---|"
+        );
+        for b in &self.mass_balance {
+            let mb = &b.balance;
+            let r = |d: Decimal| fmt_decimal(d.round_dp(3));
+            let _ = writeln!(
+                m,
+                "| {}/{} | {} | {} | {} | {} | {} | {} | {} % | {} |",
+                mb.product,
+                mb.lot,
+                r(mb.total_in()),
+                r(mb.shipped),
+                r(mb.consumed),
+                r(mb.disposed),
+                r(mb.adjusted),
+                r(mb.on_hand),
+                fmt_decimal(b.accounted_pct),
+                if b.pass { "pass" } else { "FAIL" }
+            );
+        }
+        let _ = writeln!(
+            m,
+            "\n## Customers to notify ({}), most exposed first\n\n| customer | shipments | est. root material |\n|---|---|---|",
+            self.customers.len()
+        );
+        for c in &self.customers {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} {u} |",
+                c.customer,
+                c.shipments.len(),
+                opt(c.root_quantity)
+            );
+        }
+        let held: Decimal = self.stock_to_hold.iter().map(|l| l.quantity).sum();
+        let _ = writeln!(
+            m,
+            "\n## Stock to hold: {} lines\n",
+            self.stock_to_hold.len()
+        );
+        for l in &self.stock_to_hold {
+            let _ = writeln!(
+                m,
+                "- {}/{}: {} {} at {}",
+                l.product,
+                l.lot,
+                fmt_decimal(l.quantity),
+                l.uom,
+                l.location
+            );
+        }
+        let _ = held;
+        let mut farms: Vec<&str> = self.suppliers.iter().map(|r| r.party.as_str()).collect();
+        farms.sort_unstable();
+        farms.dedup();
+        let _ = writeln!(
+            m,
+            "\n## Upstream: {} receipts from {}\n",
+            self.suppliers.len(),
+            farms.join(", ")
+        );
+        let _ = writeln!(
+            m,
+            "Affected lots: {} (deepest {} transform steps).",
+            self.lots.len(),
+            self.lots.iter().map(|l| l.depth).max().unwrap_or(0)
+        );
+        m
+    }
+}

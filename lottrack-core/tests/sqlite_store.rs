@@ -1,0 +1,381 @@
+//! The SQLite store through the tracker: every event kind survives closing and
+//! reopening the file, the file is plain SQLite, bad files are refused with their
+//! own error kinds and left unchanged, and two trackers on one file serialize
+//! their writes (conflict, catch-up, re-validation).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Barrier;
+
+use common::{answers, assert_every_kind, assert_sane, at, qty, record_all_kinds};
+use lottrack_core::{Error, Event, LotKey, Tracker};
+
+/// Every file in `dir` with its bytes (the store's `-wal`/`-shm` side files included).
+fn dir_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut all: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// Opens `path` with `Tracker::open_sqlite`, expecting failure, and checks that
+/// nothing in its directory changed.
+fn refused(path: &Path) -> Error {
+    let before = dir_bytes(path.parent().unwrap());
+    let err = Tracker::open_sqlite(path).unwrap_err();
+    assert_eq!(dir_bytes(path.parent().unwrap()), before, "{err}");
+    err
+}
+
+#[test]
+fn every_kind_round_trips_through_a_reopened_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bakery.lottrack");
+
+    let reference = Tracker::in_memory();
+    record_all_kinds(&reference);
+    assert_every_kind(&reference);
+    assert_sane(&reference);
+    let expected = answers(&reference);
+
+    let t = Tracker::open_sqlite(&path).unwrap();
+    record_all_kinds(&t);
+    assert_every_kind(&t);
+    assert_sane(&t);
+    assert_eq!(answers(&t), expected);
+    let events = t.events();
+    // Recording the same events again is an idempotent no-op, also across a reopen.
+    assert!(t.record(common::all_kinds().remove(9)).unwrap().duplicate);
+    drop(t);
+
+    let reopened = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(reopened.events(), events);
+    assert_sane(&reopened);
+    assert_eq!(answers(&reopened), expected);
+    let again = reopened.record(common::all_kinds().remove(9)).unwrap();
+    assert!(again.duplicate);
+    assert_eq!(reopened.last_seq(), events.len() as u64);
+
+    // The reopened tracker goes on writing, and a third opening sees that too.
+    let ship = Event::ship(
+        at("2026-03-07T08:00:00+01:00"),
+        "dc",
+        qty("flour", "F1", "85", "kg"),
+        "store-2",
+    )
+    .with_id("SH-late");
+    let r = reopened.record(ship).unwrap();
+    assert_eq!(r.seq, events.len() as u64 + 1);
+    let after = answers(&reopened);
+    drop(reopened);
+    let third = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(answers(&third), after);
+    assert_ne!(after, expected);
+    assert!(third.on_hand(&LotKey::new("flour", "F1")).unwrap().len() == 1);
+}
+
+#[test]
+fn the_file_is_readable_with_the_sqlite3_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shell.lottrack");
+    let t = Tracker::open_sqlite(&path).unwrap();
+    record_all_kinds(&t);
+    let events = t.events();
+    drop(t);
+
+    let shell = |sql: &str| {
+        Command::new("sqlite3")
+            .arg("-readonly")
+            .arg(&path)
+            .arg(sql)
+            .output()
+    };
+    let out = match shell("select count(*) from events") {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipping the sqlite3 shell check: cannot run `sqlite3` ({e})");
+            return;
+        }
+    };
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        events.len().to_string()
+    );
+    // Every row is the event in the design's JSON format, in sequence order.
+    let out = shell("select seq, json from events order by seq").unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), events.len());
+    for (row, (seq, event, _)) in rows.iter().zip(&events) {
+        let (s, json) = row.split_once('|').unwrap();
+        assert_eq!(s.parse::<u64>().unwrap(), *seq);
+        assert_eq!(&Event::from_json(json).unwrap(), event, "{json}");
+    }
+    let out = shell("select value from lottrack_meta where key = 'schema_version'").unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "1");
+    // Reading with the shell changed nothing lottrack cares about.
+    assert_eq!(Tracker::open_sqlite(&path).unwrap().events(), events);
+}
+
+#[test]
+fn an_empty_file_opens_as_a_new_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.lottrack");
+    std::fs::write(&path, b"").unwrap();
+    let t = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(t.event_count(), 0);
+    record_all_kinds(&t);
+    let answers_before = answers(&t);
+    drop(t);
+    assert!(std::fs::metadata(&path).unwrap().len() > 0);
+    assert_eq!(
+        answers(&Tracker::open_sqlite(&path).unwrap()),
+        answers_before
+    );
+}
+
+#[test]
+fn garbage_is_not_a_store_and_stays_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("garbage.lottrack");
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..10_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    for content in [
+        bytes.clone(),
+        b"event_id,kind\nE1,receive\n".to_vec(),
+        // The SQLite magic followed by junk.
+        [b"SQLite format 3\0".as_slice(), &bytes].concat(),
+    ] {
+        std::fs::write(&path, &content).unwrap();
+        let err = refused(&path);
+        assert_eq!(err.kind_name(), "NotAStore", "{err}");
+        assert!(matches!(err, Error::NotAStore { .. }));
+        assert!(err.to_string().contains("garbage.lottrack"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), content);
+    }
+}
+
+#[test]
+fn a_foreign_sqlite_database_is_not_a_store_and_stays_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE events(id INTEGER PRIMARY KEY, what TEXT);
+             INSERT INTO events(what) VALUES ('birthday'), ('meeting');",
+        )
+        .unwrap();
+    }
+    let err = refused(&path);
+    assert_eq!(err.kind_name(), "NotAStore", "{err}");
+    assert!(err.to_string().contains("events"), "{err}");
+
+    // The same in WAL mode, while the other program has it open (its rows still in
+    // the `-wal` file). Reading a WAL database updates the reader marks in the
+    // `-shm` shared-memory index, which is no content: the database and its log
+    // stay byte for byte the same.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wal.db");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let content = || {
+        let mut files = dir_bytes(dir.path());
+        files.retain(|(p, _)| !p.to_string_lossy().ends_with("-shm"));
+        files
+    };
+    let before = content();
+    assert_eq!(before.len(), 2, "wal.db and wal.db-wal");
+    let err = Tracker::open_sqlite(&path).unwrap_err();
+    assert_eq!(err.kind_name(), "NotAStore", "{err}");
+    assert_eq!(content(), before);
+    let n: i64 = other
+        .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_newer_schema_version_is_refused_and_the_file_stays_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.lottrack");
+    {
+        let t = Tracker::open_sqlite(&path).unwrap();
+        record_all_kinds(&t);
+    }
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "PRAGMA journal_mode = DELETE;
+             UPDATE lottrack_meta SET value = 7 WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    }
+    let err = refused(&path);
+    assert_eq!(err.kind_name(), "SchemaTooNew", "{err}");
+    assert_eq!(
+        err,
+        Error::SchemaTooNew {
+            found: 7,
+            supported: 1
+        }
+    );
+    assert!(err.to_string().contains('7'), "{err}");
+}
+
+/// Receives `kg` of a lot of salt at `plant`.
+fn receipt(id: &str, lot: &str, kg: &str) -> Event {
+    Event::receive(
+        at("2026-03-01T08:00:00Z"),
+        "plant",
+        qty("salt", lot, kg, "kg"),
+        Some("mine"),
+    )
+    .with_id(id)
+}
+
+fn shipment(id: &str, lot: &str, kg: &str, customer: &str) -> Event {
+    Event::ship(
+        at("2026-03-02T08:00:00Z"),
+        "plant",
+        qty("salt", lot, kg, "kg"),
+        customer,
+    )
+    .with_id(id)
+}
+
+#[test]
+fn two_trackers_on_one_file_both_writes_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.lottrack");
+    let a = Tracker::open_sqlite(&path).unwrap();
+    let b = Tracker::open_sqlite(&path).unwrap();
+
+    a.record(receipt("A1", "L-A", "10")).unwrap();
+    // B has not seen A1: its append expects an empty log, conflicts, catches up,
+    // validates again and lands after A1.
+    assert_eq!(b.last_seq(), 0);
+    let r = b.record(receipt("B1", "L-B", "5")).unwrap();
+    assert_eq!((r.seq, r.duplicate), (2, false));
+    assert_eq!(b.event_count(), 2);
+    assert!(b.event("A1").is_ok());
+
+    // A batch behind by several events catches up the same way.
+    a.record_batch(vec![receipt("A2", "L-A2", "1"), receipt("A3", "L-A3", "1")])
+        .unwrap();
+    let rs = b
+        .record_batch(vec![
+            receipt("B2", "L-B2", "1"),
+            shipment("B3", "L-B", "1", "c"),
+        ])
+        .unwrap();
+    assert_eq!(rs.iter().map(|r| r.seq).collect::<Vec<_>>(), [5, 6]);
+
+    // A sees B's events after sync(); both agree; a fresh tracker agrees too.
+    assert_eq!(a.sync().unwrap(), 2); // A caught up B1 when its own batch conflicted
+    assert_eq!(a.events(), b.events());
+    let c = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(c.events(), a.events());
+    let seqs: Vec<u64> = c.events().iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(seqs, (1..=6).collect::<Vec<_>>());
+
+    // The same event recorded by both trackers is stored once.
+    a.record(receipt("X", "L-X", "2")).unwrap();
+    let dup = b.record(receipt("X", "L-X", "2")).unwrap();
+    assert!(dup.duplicate);
+    assert_eq!(dup.seq, 7);
+    // A different payload under an id the other tracker used is refused.
+    a.record(receipt("Y", "L-Y", "2")).unwrap();
+    let err = b.record(receipt("Y", "L-Y", "3")).unwrap_err();
+    assert_eq!(err.kind_name(), "DuplicateEvent", "{err}");
+    assert_eq!(Tracker::open_sqlite(&path).unwrap().event_count(), 8);
+}
+
+#[test]
+fn two_trackers_on_one_file_cannot_both_ship_the_last_stock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("last-stock.lottrack");
+    let a = Tracker::open_sqlite(&path).unwrap();
+    let b = Tracker::open_sqlite(&path).unwrap();
+
+    // In turn: A ships the last 10 kg; B, not synced, tries the same.
+    a.record(receipt("R0", "L0", "10")).unwrap();
+    b.sync().unwrap();
+    a.record(shipment("A-S0", "L0", "10", "plant-a-customer"))
+        .unwrap();
+    let err = b
+        .record(shipment("B-S0", "L0", "10", "plant-b-customer"))
+        .unwrap_err();
+    assert_eq!(err.kind_name(), "InsufficientStock", "{err}");
+    assert!(err.to_string().contains("only 0 kg"), "{err}");
+    // B caught up while retrying: it knows about A's shipment now.
+    assert!(b.event("A-S0").is_ok());
+    assert_eq!(b.events(), a.events());
+
+    // Racing from two threads, many times.
+    let mut wins = [0; 2];
+    for round in 1..=20 {
+        let lot = format!("L{round}");
+        a.record(receipt(&format!("R{round}"), &lot, "10")).unwrap();
+        b.sync().unwrap();
+        let barrier = Barrier::new(2);
+        let results: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = [(&a, "A"), (&b, "B")]
+                .into_iter()
+                .map(|(t, who)| {
+                    let (barrier, lot) = (&barrier, &lot);
+                    s.spawn(move || {
+                        barrier.wait();
+                        t.record(shipment(&format!("{who}-S{round}"), lot, "10", who))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let ok: Vec<usize> = (0..2).filter(|&i| results[i].is_ok()).collect();
+        assert_eq!(ok.len(), 1, "round {round}: {results:?}");
+        wins[ok[0]] += 1;
+        let err = results[1 - ok[0]].as_ref().unwrap_err();
+        assert_eq!(err.kind_name(), "InsufficientStock", "round {round}: {err}");
+    }
+    eprintln!(
+        "last-stock race on SQLite: A won {}, B won {}",
+        wins[0], wins[1]
+    );
+
+    // The log: gap-free, every lot shipped once, balances close.
+    a.sync().unwrap();
+    b.sync().unwrap();
+    let fresh = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(fresh.events(), a.events());
+    assert_eq!(fresh.events(), b.events());
+    let seqs: Vec<u64> = fresh.events().iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(seqs, (1..=42).collect::<Vec<_>>());
+    for round in 0..=20 {
+        let lot = LotKey::new("salt", &format!("L{round}"));
+        let mb = fresh.mass_balance(&lot).unwrap();
+        assert!(mb.closes(), "{mb:?}");
+        assert_eq!(mb.shipped, mb.received, "{mb:?}");
+        assert!(fresh.on_hand(&lot).unwrap().is_empty());
+    }
+}

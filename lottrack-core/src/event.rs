@@ -556,7 +556,7 @@ impl Event {
 
     /// The event in the design's JSON format (one line).
     pub fn to_json(&self) -> String {
-        Value::Object(self.to_map()).to_string()
+        crate::json_fast::event_json(self).unwrap_or_else(|| Value::Object(self.to_map()).to_string())
     }
 
     /// The event as a JSON value.

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::balance::mass_balance;
 use crate::error::{Error, Result};
+use crate::graph::EdgeFilter;
 use crate::model::LotKey;
 use crate::quantity::fixed_unit;
 use crate::report::ser_decimal;
@@ -85,42 +86,49 @@ fn weigh(s: &State, lot: u32, qty: Decimal) -> Option<(String, Decimal)> {
 /// with the quantity each contributed).
 type EventInputs = (u32, Decimal, Vec<(u32, Decimal)>);
 
-pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<Exposure> {
-    let root = s.lot_id(&lot.product, &lot.lot, "")?;
-    let reached = reach(s, &[root], TraceDirection::Forward, opts);
-    let filter = opts.filter();
+/// Positions of the reached lots and a topological order of them (Kahn's
+/// algorithm over the reached sub-graph, following edges the filter admits).
+pub(crate) fn topo_order(
+    s: &State,
+    reached: &[(u32, u32)],
+    filter: EdgeFilter,
+) -> (HashMap<u32, usize>, Vec<usize>) {
     let pos: HashMap<u32, usize> = reached
         .iter()
         .enumerate()
         .map(|(i, (n, _))| (*n, i))
         .collect();
-    // Kahn's order over the reached sub-graph.
+    let edges_out = |n: u32| {
+        s.graph
+            .out(n)
+            .filter(move |a| filter.admits(s.graph.edges[a.edge as usize].time_ms))
+            .filter_map(|a| pos.get(&a.lot).copied())
+    };
     let mut indeg = vec![0usize; reached.len()];
-    for &(n, _) in &reached {
-        for a in &s.graph.fwd[n as usize] {
-            if filter.admits(s.graph.edges[a.edge as usize].time_ms)
-                && let Some(&j) = pos.get(&a.lot)
-            {
-                indeg[j] += 1;
-            }
+    for &(n, _) in reached {
+        for j in edges_out(n) {
+            indeg[j] += 1;
         }
     }
     let mut order = Vec::with_capacity(reached.len());
     let mut stack: Vec<usize> = (0..reached.len()).filter(|i| indeg[*i] == 0).collect();
     while let Some(i) = stack.pop() {
         order.push(i);
-        let n = reached[i].0;
-        for a in &s.graph.fwd[n as usize] {
-            if filter.admits(s.graph.edges[a.edge as usize].time_ms)
-                && let Some(&j) = pos.get(&a.lot)
-            {
-                indeg[j] -= 1;
-                if indeg[j] == 0 {
-                    stack.push(j);
-                }
+        for j in edges_out(reached[i].0) {
+            indeg[j] -= 1;
+            if indeg[j] == 0 {
+                stack.push(j);
             }
         }
     }
+    (pos, order)
+}
+
+pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<Exposure> {
+    let root = s.lot_id(&lot.product, &lot.lot, "")?;
+    let reached = reach(s, &[root], TraceDirection::Forward, opts);
+    let filter = opts.filter();
+    let (pos, order) = topo_order(s, &reached, filter);
     let mut frac = vec![Decimal::ZERO; reached.len()];
     for i in order {
         let n = reached[i].0;
@@ -136,7 +144,7 @@ pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<E
         }
         // Group the lot's incoming edges by transform event.
         let mut by_event: Vec<EventInputs> = Vec::new();
-        for a in &s.graph.bwd[n as usize] {
+        for a in s.graph.inc(n) {
             let e = &s.graph.edges[a.edge as usize];
             if !filter.admits(e.time_ms) {
                 continue;

@@ -38,12 +38,11 @@ pub(crate) struct Adj {
     pub(crate) edge: u32,
 }
 
-/// Reusable traversal state: visited stamps, depths and a queue.
+/// Reusable traversal state: visited stamps and a queue.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     epoch: u32,
     stamp: Vec<u32>,
-    pub(crate) depth: Vec<u32>,
     pub(crate) queue: Vec<u32>,
 }
 
@@ -52,7 +51,6 @@ impl Scratch {
     pub(crate) fn begin(&mut self, n: usize) {
         if self.stamp.len() < n {
             self.stamp.resize(n, 0);
-            self.depth.resize(n, 0);
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
@@ -78,10 +76,182 @@ impl Scratch {
 /// The lot graph.
 #[derive(Debug, Default)]
 pub(crate) struct LotGraph {
-    pub(crate) fwd: Vec<Vec<Adj>>,
-    pub(crate) bwd: Vec<Vec<Adj>>,
+    fwd: Adjacency,
+    bwd: Adjacency,
     pub(crate) edges: Vec<Edge>,
     pool: Mutex<Vec<Scratch>>,
+}
+
+/// "No entry" / a removed entry.
+const NONE: u32 = u32::MAX;
+
+/// Where one node's neighbours are: a run of the compacted array, then a list of
+/// entries added since the last compaction. One 16-byte record per node, so a
+/// traversal touches one cache line per node, as with a plain CSR.
+#[derive(Debug, Clone, Copy)]
+struct NodeAdj {
+    start: u32,
+    len: u32,
+    head: u32,
+    tail: u32,
+}
+
+const EMPTY: NodeAdj = NodeAdj {
+    start: 0,
+    len: 0,
+    head: NONE,
+    tail: NONE,
+};
+
+/// One direction of the adjacency, laid out like a CSR: every node's neighbours
+/// sit contiguously in `items`, in node order. Edges added since the last
+/// compaction go to `delta` (a per-node list, in insertion order); removed entries
+/// become tombstones (`lot == NONE`). When the delta grows past a quarter of the
+/// compacted part, everything is compacted again — O(1) amortized per edge.
+/// Neighbour order is insertion order, removals keep the order of the others, a
+/// restored edge comes last (as with a `Vec` per node).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Adjacency {
+    nodes: Vec<NodeAdj>,
+    items: Vec<Adj>,
+    delta: Vec<(Adj, u32)>,
+    dead: usize,
+}
+
+impl Adjacency {
+    fn ensure(&mut self, n: usize) {
+        if self.nodes.len() < n {
+            self.nodes.resize(n, EMPTY);
+        }
+    }
+
+    fn push(&mut self, node: u32, a: Adj) {
+        let idx = self.delta.len() as u32;
+        self.delta.push((a, NONE));
+        let r = &mut self.nodes[node as usize];
+        if r.tail == NONE {
+            r.head = idx;
+        } else {
+            self.delta[r.tail as usize].1 = idx;
+        }
+        r.tail = idx;
+        if self.delta.len() > 1024 + self.items.len() / 4 {
+            self.compact();
+        }
+    }
+
+    fn remove(&mut self, node: u32, edge: u32) {
+        let r = self.nodes[node as usize];
+        let run = &mut self.items[r.start as usize..(r.start + r.len) as usize];
+        if let Some(a) = run.iter_mut().find(|a| a.edge == edge && a.lot != NONE) {
+            a.lot = NONE;
+            self.dead += 1;
+            return;
+        }
+        let mut i = r.head;
+        while i != NONE {
+            let (a, next) = &mut self.delta[i as usize];
+            if a.edge == edge && a.lot != NONE {
+                a.lot = NONE;
+                self.dead += 1;
+                return;
+            }
+            i = *next;
+        }
+    }
+
+    /// Rebuilds `items` in node order from every live entry; empties the delta.
+    fn compact(&mut self) {
+        let live = self.items.len() + self.delta.len() - self.dead;
+        let mut items = Vec::with_capacity(live + live / 4);
+        for r in &mut self.nodes {
+            let start = items.len() as u32;
+            items.extend(
+                self.items[r.start as usize..(r.start + r.len) as usize]
+                    .iter()
+                    .filter(|a| a.lot != NONE),
+            );
+            let mut i = r.head;
+            while i != NONE {
+                let (a, next) = self.delta[i as usize];
+                if a.lot != NONE {
+                    items.push(a);
+                }
+                i = next;
+            }
+            *r = NodeAdj {
+                start,
+                len: items.len() as u32 - start,
+                head: NONE,
+                tail: NONE,
+            };
+        }
+        self.items = items;
+        self.delta = Vec::new();
+        self.dead = 0;
+    }
+
+    /// The neighbours of `n` (nothing for a node out of range).
+    #[inline]
+    pub(crate) fn of(&self, n: u32) -> Neighbors<'_> {
+        let r = self.nodes.get(n as usize).copied().unwrap_or(EMPTY);
+        Neighbors {
+            run: self.items[r.start as usize..(r.start + r.len) as usize].iter(),
+            delta: &self.delta,
+            next: r.head,
+        }
+    }
+
+    /// Calls `f` for each live neighbour of `n`: the traversal's inner loop.
+    #[inline(always)]
+    fn each(&self, n: u32, mut f: impl FnMut(Adj)) {
+        let r = self.nodes[n as usize];
+        for a in &self.items[r.start as usize..(r.start + r.len) as usize] {
+            if a.lot != NONE {
+                f(*a);
+            }
+        }
+        let mut i = r.head;
+        while i != NONE {
+            let (a, next) = self.delta[i as usize];
+            if a.lot != NONE {
+                f(a);
+            }
+            i = next;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.nodes.len()
+    }
+}
+
+/// The live neighbours of one node, in order.
+#[derive(Debug, Clone)]
+pub(crate) struct Neighbors<'a> {
+    run: std::slice::Iter<'a, Adj>,
+    delta: &'a [(Adj, u32)],
+    next: u32,
+}
+
+impl Iterator for Neighbors<'_> {
+    type Item = Adj;
+    #[inline]
+    fn next(&mut self) -> Option<Adj> {
+        for a in self.run.by_ref() {
+            if a.lot != NONE {
+                return Some(*a);
+            }
+        }
+        while self.next != NONE {
+            let (a, next) = self.delta[self.next as usize];
+            self.next = next;
+            if a.lot != NONE {
+                return Some(a);
+            }
+        }
+        None
+    }
 }
 
 impl Clone for LotGraph {
@@ -118,21 +288,16 @@ impl LotGraph {
     /// Makes room for lot `n`.
     pub(crate) fn ensure(&mut self, n: u32) {
         let need = n as usize + 1;
-        if self.fwd.len() < need {
-            self.fwd.resize_with(need, Vec::new);
-            self.bwd.resize_with(need, Vec::new);
-        }
+        self.fwd.ensure(need);
+        self.bwd.ensure(need);
     }
 
     /// Adds a live edge; returns its id.
     pub(crate) fn add_edge(&mut self, e: Edge) -> u32 {
         self.ensure(e.from.max(e.to));
         let id = self.edges.len() as u32;
-        self.fwd[e.from as usize].push(Adj {
-            lot: e.to,
-            edge: id,
-        });
-        self.bwd[e.to as usize].push(Adj {
+        self.fwd.push(e.from, Adj { lot: e.to, edge: id });
+        self.bwd.push(e.to, Adj {
             lot: e.from,
             edge: id,
         });
@@ -147,9 +312,9 @@ impl LotGraph {
             return;
         }
         e.live = false;
-        let (from, to) = (e.from as usize, e.to as usize);
-        self.fwd[from].retain(|a| a.edge != id);
-        self.bwd[to].retain(|a| a.edge != id);
+        let (from, to) = (e.from, e.to);
+        self.fwd.remove(from, id);
+        self.bwd.remove(to, id);
     }
 
     /// Restores a removed edge.
@@ -160,8 +325,8 @@ impl LotGraph {
         }
         e.live = true;
         let (from, to) = (e.from, e.to);
-        self.fwd[from as usize].push(Adj { lot: to, edge: id });
-        self.bwd[to as usize].push(Adj {
+        self.fwd.push(from, Adj { lot: to, edge: id });
+        self.bwd.push(to, Adj {
             lot: from,
             edge: id,
         });
@@ -181,11 +346,22 @@ impl LotGraph {
         self.fwd.len()
     }
 
-    fn adj(&self, dir: Direction) -> &Vec<Vec<Adj>> {
+    /// One direction of the adjacency.
+    pub(crate) fn adj(&self, dir: Direction) -> &Adjacency {
         match dir {
             Direction::Outgoing => &self.fwd,
             Direction::Incoming => &self.bwd,
         }
+    }
+
+    /// The live out-edges of `n` (to the lots made from it).
+    pub(crate) fn out(&self, n: u32) -> Neighbors<'_> {
+        self.fwd.of(n)
+    }
+
+    /// The live in-edges of `n` (from the lots it was made from).
+    pub(crate) fn inc(&self, n: u32) -> Neighbors<'_> {
+        self.bwd.of(n)
     }
 
     /// Runs `f` with a scratch borrowed from the pool.
@@ -219,28 +395,39 @@ impl LotGraph {
         self.with_scratch(|s| {
             for &r in roots {
                 if (r as usize) < adj.len() && s.visit(r) {
-                    s.depth[r as usize] = 0;
                     s.queue.push(r);
                     visit(r, 0);
                 }
             }
+            // Level by level: the queue holds one depth after the other, so a
+            // node's depth is its level's and no per-node depth array is touched.
             let mut head = 0;
+            let mut depth = 0u32;
+            let mut level_end = s.queue.len();
             while head < s.queue.len() {
+                if head == level_end {
+                    depth += 1;
+                    level_end = s.queue.len();
+                }
+                if max_depth.is_some_and(|m| depth >= m) {
+                    break;
+                }
                 let n = s.queue[head];
                 head += 1;
-                let d = s.depth[n as usize];
-                if max_depth.is_some_and(|m| d >= m) {
-                    continue;
-                }
-                for a in &adj[n as usize] {
-                    if !open && !filter.admits(self.edges[a.edge as usize].time_ms) {
-                        continue;
-                    }
-                    if s.visit(a.lot) {
-                        s.depth[a.lot as usize] = d + 1;
-                        s.queue.push(a.lot);
-                        visit(a.lot, d + 1);
-                    }
+                if open {
+                    adj.each(n, |a| {
+                        if s.visit(a.lot) {
+                            s.queue.push(a.lot);
+                            visit(a.lot, depth + 1);
+                        }
+                    });
+                } else {
+                    adj.each(n, |a| {
+                        if filter.admits(self.edges[a.edge as usize].time_ms) && s.visit(a.lot) {
+                            s.queue.push(a.lot);
+                            visit(a.lot, depth + 1);
+                        }
+                    });
                 }
             }
         })
@@ -266,22 +453,20 @@ impl GraphBase for LotGraph {
 }
 
 impl<'a> IntoNeighbors for &'a LotGraph {
-    type Neighbors = std::iter::Map<std::slice::Iter<'a, Adj>, fn(&Adj) -> u32>;
+    type Neighbors = std::iter::Map<Neighbors<'a>, fn(Adj) -> u32>;
     fn neighbors(self, n: u32) -> Self::Neighbors {
-        self.fwd[n as usize].iter().map(adj_lot as fn(&Adj) -> u32)
+        self.fwd.of(n).map(adj_lot as fn(Adj) -> u32)
     }
 }
 
 impl<'a> IntoNeighborsDirected for &'a LotGraph {
-    type NeighborsDirected = std::iter::Map<std::slice::Iter<'a, Adj>, fn(&Adj) -> u32>;
+    type NeighborsDirected = std::iter::Map<Neighbors<'a>, fn(Adj) -> u32>;
     fn neighbors_directed(self, n: u32, d: Direction) -> Self::NeighborsDirected {
-        self.adj(d)[n as usize]
-            .iter()
-            .map(adj_lot as fn(&Adj) -> u32)
+        self.adj(d).of(n).map(adj_lot as fn(Adj) -> u32)
     }
 }
 
-fn adj_lot(a: &Adj) -> u32 {
+fn adj_lot(a: Adj) -> u32 {
     a.lot
 }
 

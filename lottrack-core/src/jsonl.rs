@@ -99,14 +99,13 @@ impl Tracker {
     /// same state) as one JSON line each, in recording order; returns the count.
     pub fn export_jsonl(&self, mut out: impl Write) -> Result<u64> {
         let mut n = 0;
-        let json: Vec<String> =
-            self.with_state(|s| s.events.iter().map(|r| r.event.to_json()).collect());
-        for line in json {
-            writeln!(out, "{line}").map_err(|e| Error::Storage {
+        self.for_each_event(|ev, _| {
+            writeln!(out, "{}", ev.to_json()).map_err(|e| Error::Storage {
                 message: e.to_string(),
             })?;
             n += 1;
-        }
+            Ok(())
+        })?;
         Ok(n)
     }
 }

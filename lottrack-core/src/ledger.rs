@@ -128,6 +128,50 @@ pub(crate) struct ContainerRec {
     pub(crate) lots: Vec<u32>,
 }
 
+/// A lot key seen as its two strings, so the id map can be searched with borrowed
+/// `(&str, &str)` pairs. Hashes and compares exactly as [`LotKey`]'s derived
+/// `Hash` and `Eq` (product, then lot).
+pub(crate) trait KeyView {
+    fn parts(&self) -> (&str, &str);
+}
+
+impl KeyView for LotKey {
+    fn parts(&self) -> (&str, &str) {
+        (&self.product, &self.lot)
+    }
+}
+
+/// A borrowed (product, lot) pair.
+pub(crate) struct KeyPair<'a>(pub(crate) &'a str, pub(crate) &'a str);
+
+impl KeyView for KeyPair<'_> {
+    fn parts(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyView + 'a> for LotKey {
+    fn borrow(&self) -> &(dyn KeyView + 'a) {
+        self
+    }
+}
+
+impl std::hash::Hash for dyn KeyView + '_ {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let (p, l) = self.parts();
+        p.hash(h);
+        l.hash(h);
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}
+
 /// All lots, by dense index.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Ledger {
@@ -140,9 +184,9 @@ pub(crate) struct Ledger {
 impl Ledger {
     /// The id of a live lot.
     pub(crate) fn live(&self, product: &str, lot: &str) -> Option<u32> {
-        let key = LotKey::new(product, lot);
+        // Looked up by the borrowed pair: no `LotKey` (two `Arc<str>`) per lookup.
         self.ids
-            .get(&key)
+            .get(&KeyPair(product, lot) as &dyn KeyView)
             .copied()
             .filter(|id| self.lots[*id as usize].live_refs > 0)
     }

@@ -21,12 +21,16 @@
 pub mod balance;
 pub mod bitemporal;
 mod catalog;
+mod dot;
+pub mod epcis;
 pub mod error;
 pub mod event;
 pub mod exposure;
+pub mod fsma;
 mod graph;
 pub mod history;
 mod intern;
+mod json_fast;
 pub mod inventory;
 pub mod jsonl;
 mod ledger;
@@ -44,15 +48,18 @@ pub mod tracker;
 
 pub use balance::MassBalance;
 pub use catalog::{PartyRec, ProductInfo};
+pub use epcis::EpcisImportSummary;
 pub use error::{Error, Result};
 pub use event::{Event, EventBody, Output, ShipItem, Time, parse_time};
 pub use exposure::{ExposedLot, Exposure};
+pub use fsma::Fsma204Filter;
 pub use inventory::{FefoPlan, Pick, StockLine};
 pub use jsonl::ImportSummary;
 pub use lot_info::LotInfo;
 pub use model::{Document, LotAttrs, LotKey, LotQty, LotStatus};
 pub use recall::{CustomerShipments, OnHand, RecallLot, RecallReport};
 pub use state::Deficit;
+pub use trace::{LotId, TraceIds};
 pub use trace::{Receipt, Shipment, Trace, TraceDirection, TraceLink, TraceLot, TraceOptions};
 pub use tracker::{Recorded, StockMode, Tracker, TrackerOptions};
 

@@ -155,7 +155,7 @@ impl Tracker {
             "started_at".into(),
             Value::String(drill.started_at.to_rfc3339()),
         );
-        let mut ev = Event {
+        let ev = Event {
             event_id: event_id.unwrap_or_default().to_string(),
             time,
             location: None,
@@ -167,9 +167,6 @@ impl Tracker {
                 result,
             },
         };
-        if ev.event_id.is_empty() {
-            ev.event_id = String::new();
-        }
         self.record(ev)
     }
 }
@@ -302,33 +299,7 @@ pub(crate) fn root_flow(
     reached: &[(u32, u32)],
     unit: &str,
 ) -> HashMap<u32, (Option<Decimal>, Option<Decimal>)> {
-    let pos: HashMap<u32, usize> = reached
-        .iter()
-        .enumerate()
-        .map(|(i, (n, _))| (*n, i))
-        .collect();
-    // Topological order over the reached sub-graph (Kahn).
-    let mut indeg = vec![0usize; reached.len()];
-    for &(n, _) in reached {
-        for a in &s.graph.fwd[n as usize] {
-            if let Some(&j) = pos.get(&a.lot) {
-                indeg[j] += 1;
-            }
-        }
-    }
-    let mut stack: Vec<usize> = (0..reached.len()).filter(|i| indeg[*i] == 0).collect();
-    let mut order = Vec::with_capacity(reached.len());
-    while let Some(i) = stack.pop() {
-        order.push(i);
-        for a in &s.graph.fwd[reached[i].0 as usize] {
-            if let Some(&j) = pos.get(&a.lot) {
-                indeg[j] -= 1;
-                if indeg[j] == 0 {
-                    stack.push(j);
-                }
-            }
-        }
-    }
+    let (pos, order) = crate::exposure::topo_order(s, reached, crate::graph::EdgeFilter::default());
     let total_in = |lot: u32| -> Option<Decimal> {
         let f = factor_to(s, s.ledger.lots[lot as usize].product, unit)?;
         let mb = crate::balance::mass_balance(s, lot);
@@ -343,8 +314,9 @@ pub(crate) fn root_flow(
             continue;
         }
         // Root material handed to `n` by each transform that produced it.
-        let mut events: Vec<u32> = s.graph.bwd[n as usize]
-            .iter()
+        let mut events: Vec<u32> = s
+            .graph
+            .inc(n)
             .filter(|a| pos.contains_key(&a.lot))
             .map(|a| s.graph.edges[a.edge as usize].event)
             .collect();
@@ -532,7 +504,6 @@ impl MockRecall {
                 opt(c.root_quantity)
             );
         }
-        let held: Decimal = self.stock_to_hold.iter().map(|l| l.quantity).sum();
         let _ = writeln!(
             m,
             "\n## Stock to hold: {} lines\n",
@@ -549,7 +520,6 @@ impl MockRecall {
                 l.location
             );
         }
-        let _ = held;
         let mut farms: Vec<&str> = self.suppliers.iter().map(|r| r.party.as_str()).collect();
         farms.sort_unstable();
         farms.dedup();

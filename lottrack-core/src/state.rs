@@ -110,6 +110,9 @@ struct NewLot {
 struct Plan {
     /// Strict stock checks (else shortfalls become deficits).
     strict: bool,
+    /// Gap mode (partner documents, replay): a take from a lot (or container) this
+    /// tracker never saw creates it and records the whole take as a deficit.
+    gaps: bool,
     products: Vec<(String, ProductRec)>,
     new_lots: Vec<NewLot>,
     moves: Vec<(LotRef, Place, Decimal, Role)>,
@@ -182,15 +185,19 @@ impl State {
     }
 
     /// Validates `ev` and applies it as event number `idx`; on error nothing changed.
-    pub(crate) fn apply(
+    /// In gap mode (`gaps`), stock taken from a lot or container never seen is
+    /// recorded as a deficit instead of an unknown-lot error (EPCIS import of a
+    /// partner's partial view; replay of what such an import stored).
+    pub(crate) fn apply_mode(
         &mut self,
         ev: Event,
         seq: u64,
         recorded_at: DateTime<Utc>,
         strict: bool,
+        gaps: bool,
     ) -> Result<()> {
         let idx = self.events.len() as u32;
-        let plan = self.plan(&ev, strict)?;
+        let plan = self.plan(&ev, strict, gaps)?;
         let time_ms = ev.time.timestamp_millis();
         let mut effects = self.commit(plan, idx, time_ms);
         if let Some(target) = self.plan_retract_target(&ev) {
@@ -304,13 +311,13 @@ impl State {
         }
     }
 
-    fn units_for(&self, plan: &Plan, product: &str) -> Option<Units> {
+    fn units_for<'a>(&'a self, plan: &'a Plan, product: &str) -> Option<&'a Units> {
         plan.products
             .iter()
             .rev()
             .find(|(p, _)| p == product)
-            .map(|(_, r)| r.units.clone())
-            .or_else(|| self.catalog.product(product).map(|(_, r)| r.units.clone()))
+            .map(|(_, r)| &r.units)
+            .or_else(|| self.catalog.product(product).map(|(_, r)| &r.units))
     }
 
     /// Converts a line to base units, checking it is positive (or non-zero).
@@ -343,10 +350,17 @@ impl State {
         units.to_base_or_err(line.quantity, &line.uom, id, &line.product)
     }
 
-    /// Resolves a lot that must already exist.
-    fn existing(&self, ev: &Event, line: &LotQty) -> Result<LotRef> {
-        self.lot_id(&line.product, &line.lot, &ev.event_id)
-            .map(LotRef::Existing)
+    /// Resolves a lot that must already exist (in gap mode, one never seen is
+    /// created, its product implied by the line's unit if unknown too).
+    fn existing(&self, plan: &mut Plan, ev: &Event, line: &LotQty) -> Result<LotRef> {
+        match self.lot_id(&line.product, &line.lot, &ev.event_id) {
+            Ok(id) => Ok(LotRef::Existing(id)),
+            Err(_) if plan.gaps => {
+                self.implicit_product(plan, line);
+                Ok(self.creatable(plan, line, &LotAttrs::default(), None))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Resolves a lot that may be created (receipt, transform output).
@@ -485,11 +499,40 @@ impl State {
         qty: Decimal,
         role: Role,
     ) -> Result<()> {
-        let LotRef::Existing(id) = lot else {
-            return Err(Error::invalid(
-                &ev.event_id,
-                "cannot take stock from a lot this event creates",
-            ));
+        let id = match lot {
+            LotRef::Existing(id) => id,
+            LotRef::New(i) if plan.gaps => {
+                // A gap: the lot was never seen here, so nothing is on hand.
+                let n = &plan.new_lots[i];
+                let planned: Decimal = plan
+                    .moves
+                    .iter()
+                    .filter(|(l, p, _, _)| *l == lot && *p == place)
+                    .map(|m| m.2)
+                    .sum();
+                if qty > planned {
+                    plan.deficits.push(Deficit {
+                        event_id: ev.event_id.clone(),
+                        product: n.key.product.to_string(),
+                        lot: n.key.lot.to_string(),
+                        location: self.place_name(place),
+                        requested: qty,
+                        on_hand: planned,
+                        uom: self
+                            .units_for(plan, &n.product)
+                            .map(|u| u.base.clone())
+                            .unwrap_or_default(),
+                    });
+                }
+                plan.moves.push((lot, place, -qty, role));
+                return Ok(());
+            }
+            LotRef::New(_) => {
+                return Err(Error::invalid(
+                    &ev.event_id,
+                    "cannot take stock from a lot this event creates",
+                ));
+            }
         };
         let rec = &self.ledger.lots[id as usize];
         let planned: Decimal = plan
@@ -526,9 +569,10 @@ impl State {
         Ok(())
     }
 
-    fn plan(&mut self, ev: &Event, strict: bool) -> Result<Plan> {
+    fn plan(&mut self, ev: &Event, strict: bool, gaps: bool) -> Result<Plan> {
         let mut plan = Plan {
             strict,
+            gaps,
             ..Plan::default()
         };
         let id = ev.event_id.clone();
@@ -559,7 +603,7 @@ impl State {
                 let loc = self.location_of(ev)?;
                 let mut ins = Vec::new();
                 for line in inputs {
-                    let lot = self.existing(ev, line)?;
+                    let lot = self.existing(&mut plan, ev, line)?;
                     let q = self.base_qty(&plan, ev, line, false)?;
                     self.take(&mut plan, ev, lot, Place::Loc(loc), q, Role::Consumed)?;
                     ins.push((lot, q, line));
@@ -606,7 +650,7 @@ impl State {
             EventBody::Ship { item, .. } => match item {
                 ShipItem::Lot(line) => {
                     let loc = self.location_of(ev)?;
-                    let lot = self.existing(ev, line)?;
+                    let lot = self.existing(&mut plan, ev, line)?;
                     let q = self.base_qty(&plan, ev, line, false)?;
                     self.take(&mut plan, ev, lot, Place::Loc(loc), q, Role::Shipped)?;
                 }
@@ -644,7 +688,7 @@ impl State {
                         format!("move from `{from_location}` to the same location"),
                     ));
                 }
-                let lot = self.existing(ev, item)?;
+                let lot = self.existing(&mut plan, ev, item)?;
                 let q = self.base_qty(&plan, ev, item, false)?;
                 self.take(&mut plan, ev, lot, Place::Loc(from), q, Role::Transfer)?;
                 plan.moves.push((lot, Place::Loc(to), q, Role::Transfer));
@@ -663,7 +707,7 @@ impl State {
                 let c = self.ledger.container(container);
                 let mut lots = Vec::new();
                 for line in contents {
-                    let lot = self.existing(ev, line)?;
+                    let lot = self.existing(&mut plan, ev, line)?;
                     let q = self.base_qty(&plan, ev, line, false)?;
                     self.take(&mut plan, ev, lot, Place::Loc(loc), q, Role::Transfer)?;
                     plan.moves
@@ -676,7 +720,12 @@ impl State {
                 container,
                 contents,
             } => {
-                let Some(c) = self.ledger.container_ids.get(container) else {
+                let known = self.ledger.container_ids.get(container);
+                let known = match known {
+                    None if plan.gaps => Some(self.ledger.container(container)),
+                    k => k,
+                };
+                let Some(c) = known else {
                     return Err(Error::UnknownContainer {
                         event_id: id,
                         container: container.clone(),
@@ -692,7 +741,7 @@ impl State {
                     })?,
                 };
                 for line in contents {
-                    let lot = self.existing(ev, line)?;
+                    let lot = self.existing(&mut plan, ev, line)?;
                     let q = self.base_qty(&plan, ev, line, false)?;
                     self.take(&mut plan, ev, lot, Place::Container(c), q, Role::Transfer)?;
                     plan.moves.push((lot, Place::Loc(loc), q, Role::Transfer));
@@ -700,7 +749,7 @@ impl State {
             }
             EventBody::Adjust { item, .. } => {
                 let loc = self.location_of(ev)?;
-                let lot = self.existing(ev, item)?;
+                let lot = self.existing(&mut plan, ev, item)?;
                 let q = self.base_qty(&plan, ev, item, true)?;
                 if q < Decimal::ZERO {
                     self.take(&mut plan, ev, lot, Place::Loc(loc), -q, Role::Adjusted)?;
@@ -715,13 +764,13 @@ impl State {
                     Role::Consumed
                 };
                 let loc = self.location_of(ev)?;
-                let lot = self.existing(ev, item)?;
+                let lot = self.existing(&mut plan, ev, item)?;
                 let q = self.base_qty(&plan, ev, item, false)?;
                 self.take(&mut plan, ev, lot, Place::Loc(loc), q, role)?;
             }
             EventBody::Return { item, .. } => {
                 let loc = self.location_of(ev)?;
-                let lot = self.existing(ev, item)?;
+                let lot = self.existing(&mut plan, ev, item)?;
                 let q = self.base_qty(&plan, ev, item, false)?;
                 plan.moves.push((lot, Place::Loc(loc), q, Role::Returned));
             }

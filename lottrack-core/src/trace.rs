@@ -184,6 +184,99 @@ impl Trace {
     }
 }
 
+/// A lot's dense index in a tracker: stable for the tracker's lifetime (lots are
+/// never renumbered), cheap to copy; resolve it with [`Tracker::lot_key`] or
+/// [`Tracker::lot_keys`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[repr(transparent)]
+pub struct LotId(pub u32);
+
+/// The lean form of a trace: the lots reached as [`LotId`]s with their depths, no
+/// strings, links or shipments. This is what a binding returns when it builds its
+/// rows lazily; [`Tracker::trace_forward`] builds the full [`Trace`].
+///
+/// ```
+/// use lottrack_core::{LotKey, TraceOptions, Tracker};
+/// let t = Tracker::in_memory();
+/// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
+/// t.record_json(r#"{"event_id":"E2","kind":"transform","time":"2026-03-02T08:00:00Z","location":"a","inputs":[{"product":"p","lot":"L","quantity":"5","uom":"kg"}],"outputs":[{"product":"q","lot":"M","quantity":"5","uom":"kg"}]}"#).unwrap();
+/// let ids = t.trace_forward_ids(&LotKey::new("p", "L"), &TraceOptions::default()).unwrap();
+/// assert_eq!(ids.lots.len(), 1);
+/// assert_eq!(ids.depths, [1]);
+/// assert_eq!(t.lot_keys(&ids.lots), [LotKey::new("q", "M")]);
+/// assert_eq!(t.lot_key(ids.root), Some(LotKey::new("p", "L")));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceIds {
+    /// Forward or backward.
+    pub direction: TraceDirection,
+    /// The lot traced from.
+    pub root: LotId,
+    /// Every lot reached (the root excluded), shortest depth first.
+    pub lots: Vec<LotId>,
+    /// `depths[i]` is the depth of `lots[i]`.
+    pub depths: Vec<u32>,
+}
+
+impl Tracker {
+    /// The lean forward trace: lot ids and depths only (see [`TraceIds`]).
+    pub fn trace_forward_ids(&self, lot: &LotKey, opts: &TraceOptions) -> Result<TraceIds> {
+        self.with_state(|s| trace_ids(s, lot, opts, TraceDirection::Forward))
+    }
+
+    /// The lean backward trace: lot ids and depths only (see [`TraceIds`]).
+    pub fn trace_backward_ids(&self, lot: &LotKey, opts: &TraceOptions) -> Result<TraceIds> {
+        self.with_state(|s| trace_ids(s, lot, opts, TraceDirection::Backward))
+    }
+
+    /// The id of a live lot, if it exists.
+    pub fn lot_id(&self, lot: &LotKey) -> Option<LotId> {
+        self.with_state(|s| s.ledger.live(&lot.product, &lot.lot).map(LotId))
+    }
+
+    /// The key of a lot id (`None` for an id this tracker never handed out).
+    pub fn lot_key(&self, id: LotId) -> Option<LotKey> {
+        self.with_state(|s| s.ledger.lots.get(id.0 as usize).map(|r| r.key.clone()))
+    }
+
+    /// The keys of many lot ids under one lock; unknown ids are skipped.
+    pub fn lot_keys(&self, ids: &[LotId]) -> Vec<LotKey> {
+        self.with_state(|s| {
+            ids.iter()
+                .filter_map(|id| s.ledger.lots.get(id.0 as usize).map(|r| r.key.clone()))
+                .collect()
+        })
+    }
+}
+
+fn trace_ids(
+    s: &State,
+    lot: &LotKey,
+    opts: &TraceOptions,
+    dir: TraceDirection,
+) -> Result<TraceIds> {
+    let root = s.lot_id(&lot.product, &lot.lot, "")?;
+    let d = match dir {
+        TraceDirection::Forward => Direction::Outgoing,
+        TraceDirection::Backward => Direction::Incoming,
+    };
+    let mut lots = Vec::new();
+    let mut depths = Vec::new();
+    s.graph
+        .bfs(&[root], d, opts.max_depth, opts.filter(), |n, depth| {
+            if depth > 0 {
+                lots.push(LotId(n));
+                depths.push(depth);
+            }
+        });
+    Ok(TraceIds {
+        direction: dir,
+        root: LotId(root),
+        lots,
+        depths,
+    })
+}
+
 impl Tracker {
     /// Everything made from `lot`, and who received it.
     ///
@@ -224,9 +317,24 @@ pub(crate) fn reach(
 
 /// Live stock movements of `lot` with `role` whose event passes the filter.
 pub(crate) fn movements(s: &State, lot: u32, role: Role, filter: EdgeFilter) -> Vec<Movement> {
-    let rec = &s.ledger.lots[lot as usize];
-    let uom = s.catalog.base_uom(rec.product).to_string();
     let mut out = Vec::new();
+    movements_into(s, lot, role, filter, &mut out);
+    out
+}
+
+/// [`movements`], appended to `out`.
+pub(crate) fn movements_into(
+    s: &State,
+    lot: u32,
+    role: Role,
+    filter: EdgeFilter,
+    out: &mut Vec<Movement>,
+) {
+    let rec = &s.ledger.lots[lot as usize];
+    if !rec.moves.iter().any(|m| m.role == role) {
+        return;
+    }
+    let uom = s.catalog.base_uom(rec.product);
     for m in rec.moves.iter().filter(|m| m.role == role) {
         let ev = &s.events[m.event as usize];
         if !filter.admits(ev.time_ms) {
@@ -250,13 +358,12 @@ pub(crate) fn movements(s: &State, lot: u32, role: Role, filter: EdgeFilter) -> 
             product: rec.key.product.clone(),
             lot: rec.key.lot.clone(),
             quantity: m.delta.abs(),
-            uom: uom.clone(),
+            uom: uom.to_string(),
             time: ev.event.time,
             location,
             documents: ev.event.documents.clone(),
         });
     }
-    out
 }
 
 pub(crate) fn trace(
@@ -268,14 +375,27 @@ pub(crate) fn trace(
     let root = s.lot_id(&lot.product, &lot.lot, "")?;
     let reached = reach(s, &[root], dir, opts);
     let filter = opts.filter();
-    let mut lots = Vec::with_capacity(reached.len().saturating_sub(1));
-    let mut links = Vec::new();
-    let mut shipments = Vec::new();
-    let mut receipts = Vec::new();
-    let adj = match dir {
-        TraceDirection::Forward => &s.graph.fwd,
-        TraceDirection::Backward => &s.graph.bwd,
+    let (graph_dir, role) = match dir {
+        TraceDirection::Forward => (Direction::Outgoing, Role::Shipped),
+        TraceDirection::Backward => (Direction::Incoming, Role::Received),
     };
+    let adj = s.graph.adj(graph_dir);
+    let expands = |depth: u32| opts.max_depth.is_none_or(|m| depth < m);
+    // Size the results first: growing vectors of this size costs more than a pass.
+    let (mut n_links, mut n_moves) = (0, 0);
+    for &(n, depth) in &reached {
+        if expands(depth) {
+            n_links += adj.of(n).count();
+        }
+        n_moves += s.ledger.lots[n as usize]
+            .moves
+            .iter()
+            .filter(|m| m.role == role)
+            .count();
+    }
+    let mut lots = Vec::with_capacity(reached.len().saturating_sub(1));
+    let mut links = Vec::with_capacity(n_links);
+    let mut moved = Vec::with_capacity(n_moves);
     for &(n, depth) in &reached {
         let rec = &s.ledger.lots[n as usize];
         if n != root {
@@ -286,8 +406,8 @@ pub(crate) fn trace(
             });
         }
         // Below the depth limit every admitted neighbour was reached too.
-        if opts.max_depth.is_none_or(|m| depth < m) {
-            for a in &adj[n as usize] {
+        if expands(depth) {
+            for a in adj.of(n) {
                 let e = &s.graph.edges[a.edge as usize];
                 if !filter.admits(e.time_ms) {
                     continue;
@@ -303,19 +423,12 @@ pub(crate) fn trace(
                 });
             }
         }
-        match dir {
-            TraceDirection::Forward => shipments.extend(
-                movements(s, n, Role::Shipped, filter)
-                    .into_iter()
-                    .map(Shipment),
-            ),
-            TraceDirection::Backward => receipts.extend(
-                movements(s, n, Role::Received, filter)
-                    .into_iter()
-                    .map(Receipt),
-            ),
-        }
+        movements_into(s, n, role, filter, &mut moved);
     }
+    let (mut shipments, mut receipts) = match dir {
+        TraceDirection::Forward => (moved.into_iter().map(Shipment).collect(), Vec::new()),
+        TraceDirection::Backward => (Vec::new(), moved.into_iter().map(Receipt).collect()),
+    };
     shipments.sort_by(|a, b| {
         a.time
             .cmp(&b.time)

@@ -188,13 +188,26 @@ impl Tracker {
     /// assert_eq!(t.event_count(), 0);
     /// ```
     pub fn record_batch(&self, events: Vec<Event>) -> Result<Vec<Recorded>> {
+        let strict = self.options.stock_mode == StockMode::Strict;
+        self.record_batch_mode(events, strict, false)
+    }
+
+    /// [`Tracker::record_batch`] with explicit stock checks: `strict` as the stock
+    /// mode says, and `gaps` for a partner's partial view (EPCIS import): stock taken
+    /// from a lot or container never seen here is recorded as a deficit instead of
+    /// failing. Replay applies stored events in gap mode, so they replay as recorded.
+    pub(crate) fn record_batch_mode(
+        &self,
+        events: Vec<Event>,
+        strict: bool,
+        gaps: bool,
+    ) -> Result<Vec<Recorded>> {
         let mut events = events;
         for ev in &mut events {
             if ev.event_id.is_empty() {
                 ev.event_id = generate_id();
             }
         }
-        let strict = self.options.stock_mode == StockMode::Strict;
         let mut store = self.lock_store();
         let mut state = self.write();
         let mut attempts = 0;
@@ -202,6 +215,7 @@ impl Tracker {
             let base = state.events.len();
             let expected = state.last_seq;
             let now = Utc::now();
+            let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
             let mut results = Vec::with_capacity(events.len());
             let mut rows = Vec::new();
             let mut failed = None;
@@ -222,13 +236,13 @@ impl Tracker {
                     break;
                 }
                 let seq = expected + 1 + rows.len() as u64;
-                if let Err(e) = state.apply(ev.clone(), seq, now, strict) {
+                if let Err(e) = state.apply_mode(ev.clone(), seq, now, strict, gaps) {
                     failed = Some(e);
                     break;
                 }
                 rows.push(NewEvent {
                     event_id: ev.event_id.clone(),
-                    recorded_at: now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                    recorded_at: now_text.clone(),
                     json: ev.to_json(),
                 });
                 results.push(Recorded {
@@ -373,6 +387,19 @@ impl Tracker {
     pub(crate) fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
         f(&self.read())
     }
+
+    /// Calls `f` on every event in recording order (with whether it is voided),
+    /// under one read lock, stopping at the first error: streaming exports.
+    pub(crate) fn for_each_event(
+        &self,
+        mut f: impl FnMut(&Event, bool) -> Result<()>,
+    ) -> Result<()> {
+        let s = self.read();
+        for r in &s.events {
+            f(&r.event, !r.live())?;
+        }
+        Ok(())
+    }
 }
 
 /// Applies the store's events after `state.last_seq` (trusting what was valid when
@@ -389,7 +416,7 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
             return Err(replay_err(&row, "event id appears twice in the log"));
         }
         state
-            .apply(ev, row.seq, at, false)
+            .apply_mode(ev, row.seq, at, false, true)
             .map_err(|e| replay_err(&row, e))?;
         n += 1;
         Ok(())

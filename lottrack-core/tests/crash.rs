@@ -3,20 +3,23 @@
 //! SIGKILL at pseudo-random moments, many times, and after each kill reopens the
 //! file and checks that it opens cleanly, that every acknowledged event is there,
 //! that batches are all-or-nothing and that the log is gap-free. Every round goes on
-//! appending to the same file.
+//! appending to the same file; every third round two writer processes append
+//! concurrently. A second test kills writers while they create a new file.
 //!
 //! The child is this test binary itself: [`crash_writer_child`] does nothing unless
 //! `LOTTRACK_CRASH_WRITER_DB` is set, and the parent runs only that test in the
 //! child (`--exact crash_writer_child`), so no extra binary is needed.
 //!
-//! `LOTTRACK_CRASH_ROUNDS` (default 25) and `LOTTRACK_CRASH_SEED` change the number
-//! of kills and the kill times.
+//! `LOTTRACK_CRASH_ROUNDS` (default 25), `LOTTRACK_CRASH_CREATE_ROUNDS` (default 20)
+//! and `LOTTRACK_CRASH_SEED` change the number of kills and the kill times.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use lottrack_core::{Event, LotQty, Tracker, parse_time};
@@ -127,7 +130,7 @@ fn crash_writer_child() {
 }
 
 /// Reopens the file and checks it against everything acknowledged so far.
-fn check(path: &Path, acked: &BTreeSet<String>) -> usize {
+fn check(path: &Path, acked: &BTreeSet<String>, tags: &[u64]) -> usize {
     let t = Tracker::open_sqlite(path)
         .unwrap_or_else(|e| panic!("the store does not reopen after SIGKILL: {e}"));
     let events = t.events();
@@ -151,8 +154,13 @@ fn check(path: &Path, acked: &BTreeSet<String>) -> usize {
     for (batch, (n, size)) in batches {
         assert_eq!(n, size, "batch {batch} is partly stored");
     }
-    // The engine agrees with itself: every lot's mass balance closes.
+    // The engine agrees with itself: the mass balance of every lot of this round
+    // closes.
+    let this_round: Vec<String> = tags.iter().map(|t| format!("R{t}-")).collect();
     for (_, e, _) in &events {
+        if !this_round.iter().any(|p| e.event_id.starts_with(p)) {
+            continue;
+        }
         if let lottrack_core::EventBody::Receive { item, .. } = &e.body {
             assert!(t.mass_balance(&item.key()).unwrap().closes());
         }
@@ -167,35 +175,33 @@ fn check(path: &Path, acked: &BTreeSet<String>) -> usize {
     events.len()
 }
 
-#[test]
-fn sigkill_never_loses_an_acknowledged_event() {
-    let rounds: u64 = std::env::var("LOTTRACK_CRASH_ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(25);
-    let seed: u64 = std::env::var("LOTTRACK_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5EED_CAFE);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("crash.lottrack");
-    let exe = std::env::current_exe().unwrap();
-    let mut rng = Rng(seed | 1);
-    let mut acked = BTreeSet::new();
-    let started = Instant::now();
-    let mut stored = 0;
-    let mut rounds_with_acks = 0;
-    for round in 0..rounds {
-        let wait = Duration::from_millis(5 + rng.below(76));
-        let mut child = Command::new(&exe)
+/// One writer child, its stdout read by a thread.
+struct Writer {
+    child: Child,
+    opened: Receiver<()>,
+    reader: JoinHandle<Vec<String>>,
+}
+
+impl Writer {
+    /// Starts a writer appending to `path` events of round (writer tag) `tag`.
+    fn spawn(path: &Path, tag: u64) -> Writer {
+        // `/proc/self/exe` still names this binary when a concurrent build has
+        // replaced the file meanwhile.
+        let exe = Path::new("/proc/self/exe");
+        let exe = if exe.exists() {
+            exe.to_path_buf()
+        } else {
+            std::env::current_exe().unwrap()
+        };
+        let mut child = Command::new(exe)
             .args([
                 "--exact",
                 "crash_writer_child",
                 "--nocapture",
                 "--test-threads=1",
             ])
-            .env(DB_VAR, &path)
-            .env(ROUND_VAR, round.to_string())
+            .env(DB_VAR, path)
+            .env(ROUND_VAR, tag.to_string())
             .env("RUST_BACKTRACE", "0")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -216,37 +222,80 @@ fn sigkill_never_loses_an_acknowledged_event() {
             }
             acks
         });
-        // Most kills hit the append loop (the clock starts when the child has
-        // opened the store); every fifth one may also hit the start-up: opening,
-        // creating the file, replaying.
-        let during_startup = round % 5 == 4;
-        if !during_startup {
-            opened
-                .recv_timeout(Duration::from_secs(30))
-                .unwrap_or_else(|e| {
-                    panic!("round {round}: the writer did not open the store: {e}")
-                });
+        Writer {
+            child,
+            opened,
+            reader,
         }
-        std::thread::sleep(wait);
-        let exited_early = child.try_wait().unwrap();
-        child.kill().unwrap(); // SIGKILL on Unix
-        let status = child.wait().unwrap();
+    }
+
+    /// Waits until the writer has opened the store.
+    fn wait_opened(&self) {
+        self.opened
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("the writer did not open the store: {e}"));
+    }
+
+    /// SIGKILLs the writer; returns the ids it acknowledged.
+    fn kill(mut self) -> Vec<String> {
+        let exited_early = self.child.try_wait().unwrap();
+        self.child.kill().unwrap(); // SIGKILL on Unix
+        let status = self.child.wait().unwrap();
         let mut stderr = String::new();
-        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        std::io::Read::read_to_string(&mut self.child.stderr.take().unwrap(), &mut stderr).unwrap();
         assert!(
             exited_early.is_none(),
-            "round {round}: the writer exited by itself ({status}): {stderr}"
+            "the writer exited by itself ({status}): {stderr}"
         );
-        let new = reader.join().unwrap();
+        self.reader.join().unwrap()
+    }
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn sigkill_never_loses_an_acknowledged_event() {
+    let rounds = env_u64("LOTTRACK_CRASH_ROUNDS", 25);
+    let mut rng = Rng(env_u64("LOTTRACK_CRASH_SEED", 0x5EED_CAFE) | 1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.lottrack");
+    let mut acked = BTreeSet::new();
+    let started = Instant::now();
+    let mut stored = 0;
+    let mut rounds_with_acks = 0;
+    for round in 0..rounds {
+        let wait = Duration::from_millis(5 + rng.below(76));
+        // Every third round, two processes append concurrently (each catching up
+        // on the other's events when its append conflicts).
+        let mut tags = vec![round];
+        if round % 3 == 2 {
+            tags.push(round + 1_000_000);
+        }
+        let writers: Vec<Writer> = tags.iter().map(|&tag| Writer::spawn(&path, tag)).collect();
+        // Most kills hit the append loop (the clock starts when the writers have
+        // opened the store); every fifth one may also hit the start-up: opening,
+        // replaying.
+        if round % 5 != 4 {
+            for w in &writers {
+                w.wait_opened();
+            }
+        }
+        std::thread::sleep(wait);
+        let new: Vec<String> = writers.into_iter().flat_map(Writer::kill).collect();
         if !new.is_empty() {
             rounds_with_acks += 1;
         }
         acked.extend(new);
-        stored = check(&path, &acked);
+        stored = check(&path, &acked, &tags);
         assert!(stored >= acked.len());
     }
     eprintln!(
-        "crash test: {rounds} SIGKILLs, {} acknowledged events ({rounds_with_acks} rounds with acks), \
+        "crash test: {rounds} rounds of SIGKILL, {} acknowledged events ({rounds_with_acks} rounds with acks), \
          {stored} stored, {:.1} s",
         acked.len(),
         started.elapsed().as_secs_f64()
@@ -256,4 +305,44 @@ fn sigkill_never_loses_an_acknowledged_event() {
         rounds_with_acks * 3 >= rounds,
         "only {rounds_with_acks} of {rounds} rounds acknowledged an append before the kill"
     );
+}
+
+/// Kills writers while they create and initialise a new file: whatever is left
+/// behind (no file, an empty file, a file with a hot journal, a store) opens.
+#[test]
+fn sigkill_while_creating_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // How long a writer takes to start and open a new store on this machine.
+    let probe = dir.path().join("probe.lottrack");
+    let t0 = Instant::now();
+    let w = Writer::spawn(&probe, 0);
+    w.wait_opened();
+    let startup = t0.elapsed();
+    w.kill();
+    let mut rng = Rng(env_u64("LOTTRACK_CRASH_SEED", 0x5EED_CAFE) | 1);
+    let mut outcomes: BTreeMap<&str, u32> = BTreeMap::new();
+    for i in 0..env_u64("LOTTRACK_CRASH_CREATE_ROUNDS", 20) {
+        let path = dir.path().join(format!("new-{i}.lottrack"));
+        let span = startup.as_micros() as u64 * 3 / 2;
+        let wait = Duration::from_micros(rng.below(span.max(1)));
+        let w = Writer::spawn(&path, i);
+        std::thread::sleep(wait);
+        let acked: BTreeSet<String> = w.kill().into_iter().collect();
+        let outcome = match std::fs::metadata(&path) {
+            Err(_) => "no file",
+            Ok(m) if m.len() == 0 => "empty file",
+            Ok(_) => "a database",
+        };
+        *outcomes.entry(outcome).or_default() += 1;
+        if outcome != "no file" {
+            check(&path, &acked, &[i]);
+            // And it goes on as a store.
+            let t = Tracker::open_sqlite(&path).unwrap();
+            let time = parse_time("2026-03-01T08:00:00Z").unwrap();
+            let ev = Event::receive(time, "plant", line("grain", "after", "1"), None)
+                .with_id("after-0of1");
+            t.record(ev).unwrap();
+        }
+    }
+    eprintln!("killed while creating (start-up takes {startup:?}): {outcomes:?}");
 }

@@ -11,6 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== EPCIS hash oracle: GS1's epcis-event-hash-generator, compared with ours in the tests"
+if [ ! -x target/epcis-venv/bin/python ]; then python3 -m venv target/epcis-venv; fi
+target/epcis-venv/bin/pip install -q --disable-pip-version-check epcis-event-hash-generator==1.9.3
+export LOTTRACK_EPCIS_HASH_PY="$PWD/target/epcis-venv/bin/python"
+
 echo "== Rust: cargo test --workspace --all-features"
 cargo test --workspace --all-features --exclude lottrack-py
 

@@ -433,6 +433,80 @@ impl LotGraph {
         })
     }
 
+    /// Breadth-first reach from `root` (root excluded) straight into `lots` and
+    /// `depths`: the visit queue is copied out level by level, no call per lot.
+    pub(crate) fn reach_into(
+        &self,
+        root: u32,
+        dir: Direction,
+        max_depth: Option<u32>,
+        filter: EdgeFilter,
+        lots: &mut Vec<u32>,
+        depths: &mut Vec<u32>,
+    ) {
+        let mut levels: Vec<usize> = Vec::new();
+        self.with_scratch(|s| {
+            self.bfs_levels(s, root, dir, max_depth, filter, &mut levels);
+            lots.extend_from_slice(&s.queue[1.min(s.queue.len())..]);
+        });
+        depths.reserve(lots.len());
+        for (d, w) in levels.windows(2).enumerate() {
+            depths.resize(depths.len() + (w[1] - w[0]), d as u32 + 1);
+        }
+    }
+
+    /// The BFS of [`LotGraph::bfs`] from one root, recording where each level
+    /// starts in the queue (`levels[d]` = first index of depth `d + 1`; one more
+    /// entry closes the last level).
+    fn bfs_levels(
+        &self,
+        s: &mut Scratch,
+        root: u32,
+        dir: Direction,
+        max_depth: Option<u32>,
+        filter: EdgeFilter,
+        levels: &mut Vec<usize>,
+    ) {
+        let adj = self.adj(dir);
+        if (root as usize) >= adj.len() || !s.visit(root) {
+            return;
+        }
+        s.queue.push(root);
+        let open = filter.is_open();
+        let mut head = 0;
+        let mut depth = 0u32;
+        let mut level_end = 1;
+        levels.push(1);
+        while head < s.queue.len() {
+            if head == level_end {
+                depth += 1;
+                level_end = s.queue.len();
+                levels.push(level_end);
+            }
+            if max_depth.is_some_and(|m| depth >= m) {
+                break;
+            }
+            let n = s.queue[head];
+            head += 1;
+            if open {
+                adj.each(n, |a| {
+                    if s.visit(a.lot) {
+                        s.queue.push(a.lot);
+                    }
+                });
+            } else {
+                adj.each(n, |a| {
+                    if filter.admits(self.edges[a.edge as usize].time_ms) && s.visit(a.lot) {
+                        s.queue.push(a.lot);
+                    }
+                });
+            }
+        }
+        if levels.last() != Some(&s.queue.len()) {
+            levels.push(s.queue.len());
+        }
+    }
+
     /// Whether `target` is reachable from any of `from` following `dir`.
     pub(crate) fn reaches(&self, from: &[u32], dir: Direction, target: u32) -> bool {
         let mut found = false;

@@ -263,16 +263,11 @@ fn trace_ids(
     let mut lots = Vec::new();
     let mut depths = Vec::new();
     s.graph
-        .bfs(&[root], d, opts.max_depth, opts.filter(), |n, depth| {
-            if depth > 0 {
-                lots.push(LotId(n));
-                depths.push(depth);
-            }
-        });
+        .reach_into(root, d, opts.max_depth, opts.filter(), &mut lots, &mut depths);
     Ok(TraceIds {
         direction: dir,
         root: LotId(root),
-        lots,
+        lots: lots.into_iter().map(LotId).collect(),
         depths,
     })
 }

@@ -633,6 +633,50 @@ mod tests {
     }
 
     #[test]
+    fn adjacency_matches_a_vec_per_node_through_compactions() {
+        // A model: one Vec per node, as the adjacency behaved before compaction.
+        let mut g = LotGraph::default();
+        let mut model: Vec<Vec<u32>> = vec![Vec::new(); 300];
+        let mut x: u64 = 7;
+        let mut rnd = |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut ids = Vec::new();
+        for i in 0..5_000u32 {
+            let (a, b) = (rnd(300) as u32, rnd(300) as u32);
+            let id = g.add_edge(edge(a, b));
+            model[a as usize].push(id);
+            ids.push(id);
+            if i % 7 == 0 {
+                let r = ids[rnd(ids.len() as u64) as usize];
+                let e = g.edges[r as usize];
+                if e.live {
+                    g.remove_edge(r);
+                    model[e.from as usize].retain(|&k| k != r);
+                } else {
+                    g.restore_edge(r);
+                    model[e.from as usize].push(r);
+                }
+            }
+        }
+        for n in 0..300u32 {
+            let got: Vec<u32> = g.out(n).map(|a| a.edge).collect();
+            assert_eq!(got, model[n as usize], "node {n}");
+            assert!(g.inc(n).all(|a| g.edges[a.edge as usize].to == n && g.edges[a.edge as usize].live));
+        }
+        let (mut lots, mut depths) = (Vec::new(), Vec::new());
+        g.reach_into(0, Direction::Outgoing, Some(2), EdgeFilter::default(), &mut lots, &mut depths);
+        let mut via_bfs = Vec::new();
+        g.bfs(&[0], Direction::Outgoing, Some(2), EdgeFilter::default(), |n, d| {
+            if d > 0 {
+                via_bfs.push((n, d));
+            }
+        });
+        assert_eq!(lots.iter().copied().zip(depths.iter().copied()).collect::<Vec<_>>(), via_bfs);
+    }
+
+    #[test]
     fn bfs_shortest_depth_and_petgraph_agree() {
         let mut g = LotGraph::default();
         g.add_edge(edge(0, 1));

@@ -195,9 +195,13 @@ impl State {
         recorded_at: DateTime<Utc>,
         strict: bool,
         gaps: bool,
-    ) -> Result<()> {
+    ) -> std::result::Result<(), (Error, Event)> {
         let idx = self.events.len() as u32;
-        let plan = self.plan(&ev, strict, gaps)?;
+        let plan = match self.plan(&ev, strict, gaps) {
+            Ok(p) => p,
+            // Hand the event back so a retry after catching up can use it.
+            Err(e) => return Err((e, ev)),
+        };
         let time_ms = ev.time.timestamp_millis();
         let mut effects = self.commit(plan, idx, time_ms);
         if let Some(target) = self.plan_retract_target(&ev) {
@@ -226,8 +230,8 @@ impl State {
     }
 
     /// Reverses the last applied event exactly (batch rollback).
-    pub(crate) fn unapply_last(&mut self) {
-        let Some(rec) = self.events.pop() else { return };
+    pub(crate) fn unapply_last(&mut self) -> Option<Event> {
+        let rec = self.events.pop()?;
         let idx = self.events.len() as u32;
         self.by_id.remove(&rec.event.event_id);
         if let EventBody::Void { target, .. } = &rec.event.body
@@ -271,6 +275,7 @@ impl State {
                 }
             }
         }
+        Some(rec.event)
     }
 
     /// Removes every effect of event `idx` (it is being voided).

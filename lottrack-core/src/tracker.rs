@@ -219,9 +219,13 @@ impl Tracker {
             let mut results = Vec::with_capacity(events.len());
             let mut rows = Vec::new();
             let mut failed = None;
-            for ev in &events {
-                if let Some(&i) = state.by_id.get(&ev.event_id) {
-                    let prev = &state.events[i as usize];
+            // Indices of the events applied in this attempt: the state owns them
+            // (no copy); a rolled-back attempt hands them back.
+            let mut applied: Vec<usize> = Vec::new();
+            for i in 0..events.len() {
+                let ev = &events[i];
+                if let Some(&k) = state.by_id.get(&ev.event_id) {
+                    let prev = &state.events[k as usize];
                     if prev.event == *ev {
                         results.push(Recorded {
                             event_id: ev.event_id.clone(),
@@ -236,38 +240,48 @@ impl Tracker {
                     break;
                 }
                 let seq = expected + 1 + rows.len() as u64;
-                if let Err(e) = state.apply_mode(ev.clone(), seq, now, strict, gaps) {
-                    failed = Some(e);
-                    break;
-                }
-                rows.push(NewEvent {
+                let row = NewEvent {
                     event_id: ev.event_id.clone(),
                     recorded_at: now_text.clone(),
                     json: ev.to_json(),
-                });
+                };
+                let placeholder = Event::void(ev.time, "", None);
+                let owned = std::mem::replace(&mut events[i], placeholder);
+                if let Err((e, back)) = state.apply_mode(owned, seq, now, strict, gaps) {
+                    events[i] = back;
+                    failed = Some(e);
+                    break;
+                }
+                applied.push(i);
                 results.push(Recorded {
-                    event_id: ev.event_id.clone(),
+                    event_id: row.event_id.clone(),
                     seq,
                     duplicate: false,
                 });
+                rows.push(row);
             }
             if failed.is_none() && rows.is_empty() {
                 return Ok(results);
             }
             let outcome = match failed {
                 Some(e) => Err(e),
-                None => store.append(expected, &rows).map(|_| ()),
+                None => store.append_owned(expected, rows).map(|_| ()),
             };
             match outcome {
                 Ok(()) => return Ok(results),
                 Err(e) => {
                     while state.events.len() > base {
-                        state.unapply_last();
+                        if let (Some(ev), Some(i)) = (state.unapply_last(), applied.pop()) {
+                            events[i] = ev;
+                        }
                     }
                     state.last_seq = expected;
-                    if matches!(e, Error::Conflict { .. })
-                        && attempts < self.options.max_conflict_retries
-                    {
+                    // Another writer got there first (a conflict), or this tracker
+                    // is behind a shared store and judged the events on stale state:
+                    // catch up and validate again.
+                    let retry = matches!(e, Error::Conflict { .. })
+                        || store.last_seq().is_ok_and(|last| last > expected);
+                    if retry && attempts < self.options.max_conflict_retries {
                         attempts += 1;
                         catch_up(&mut **store, &mut state)?;
                         continue;
@@ -417,7 +431,7 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
         }
         state
             .apply_mode(ev, row.seq, at, false, true)
-            .map_err(|e| replay_err(&row, e))?;
+            .map_err(|(e, _)| replay_err(&row, e))?;
         n += 1;
         Ok(())
     })?;

@@ -328,8 +328,11 @@ fn sigkill_while_creating_the_file() {
         let w = Writer::spawn(&path, i);
         std::thread::sleep(wait);
         let acked: BTreeSet<String> = w.kill().into_iter().collect();
+        let journal = dir.path().join(format!("new-{i}.lottrack-journal"));
+        let hot_journal = std::fs::metadata(&journal).is_ok_and(|m| m.len() > 0);
         let outcome = match std::fs::metadata(&path) {
             Err(_) => "no file",
+            Ok(_) if hot_journal => "a file with a hot journal",
             Ok(m) if m.len() == 0 => "empty file",
             Ok(_) => "a database",
         };

@@ -46,6 +46,25 @@ impl EventStore for MemoryStore {
         Ok(self.rows.len() as u64)
     }
 
+    fn append_owned(&mut self, expected_last_seq: u64, events: Vec<NewEvent>) -> Result<u64> {
+        let last = self.rows.len() as u64;
+        if last != expected_last_seq {
+            return Err(Error::Conflict {
+                message: format!("expected last sequence {expected_last_seq}, store is at {last}"),
+            });
+        }
+        self.rows.reserve(events.len());
+        for (i, e) in events.into_iter().enumerate() {
+            self.rows.push(StoredEvent {
+                seq: last + 1 + i as u64,
+                event_id: e.event_id,
+                recorded_at: e.recorded_at,
+                json: e.json,
+            });
+        }
+        Ok(self.rows.len() as u64)
+    }
+
     fn read_from(
         &mut self,
         after_seq: u64,

@@ -71,6 +71,12 @@ pub trait EventStore: Send {
     /// sequence number. Durable when it returns `Ok`.
     fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64>;
 
+    /// [`EventStore::append`] taking the rows by value, so a store that keeps them
+    /// in memory need not copy them. The default calls `append`.
+    fn append_owned(&mut self, expected_last_seq: u64, events: Vec<NewEvent>) -> Result<u64> {
+        self.append(expected_last_seq, &events)
+    }
+
     /// Calls `visit` for every event with `seq > after_seq`, in sequence order.
     fn read_from(
         &mut self,

@@ -1,0 +1,507 @@
+//! Traces: as JSON strings, and as an `LtTrace` handle whose lots a client walks
+//! by index without parsing JSON.
+
+use std::ffi::c_char;
+
+use lottrack_core::{LotKey, Trace, TraceOptions, Tracker};
+
+use crate::error::{FfiError, LtStatus};
+use crate::guard::{
+    FfiResult, arg_opt_ref, arg_opt_time, arg_out, arg_str, arg_tracker, c_string, guard, no_panic,
+    nul_in_string, write_string,
+};
+use crate::tracker::LtTracker;
+
+/// Options of a trace. Pass NULL instead of a pointer to it for the defaults.
+/// Zero-initialise it (`LtTraceOptions o = {0};`) and set what you need.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct LtTraceOptions {
+    /// Follow at most this many transform steps; 0 means no limit.
+    pub max_depth: u32,
+    /// Only events at or after this RFC 3339 time, or NULL.
+    pub from: *const c_char,
+    /// Only events at or before this RFC 3339 time, or NULL.
+    pub to: *const c_char,
+    /// What had happened by this RFC 3339 time (later events are ignored), or NULL.
+    pub as_of: *const c_char,
+}
+
+/// Converts optional C trace options.
+///
+/// # Safety
+/// `o` is NULL or a valid `LtTraceOptions` whose strings are NULL or NUL-terminated.
+pub unsafe fn trace_options(o: *const LtTraceOptions) -> FfiResult<TraceOptions> {
+    // SAFETY: the caller's contract.
+    let Some(o) = (unsafe { arg_opt_ref(o) }) else {
+        return Ok(TraceOptions::default());
+    };
+    // SAFETY: the caller's contract.
+    unsafe {
+        Ok(TraceOptions {
+            max_depth: (o.max_depth != 0).then_some(o.max_depth),
+            from: arg_opt_time(o.from, "options.from")?,
+            to: arg_opt_time(o.to, "options.to")?,
+            as_of: arg_opt_time(o.as_of, "options.as_of")?,
+        })
+    }
+}
+
+/// A lot key from two string arguments.
+///
+/// # Safety
+/// Both are NULL or NUL-terminated.
+pub unsafe fn lot_key(product: *const c_char, lot: *const c_char) -> FfiResult<LotKey> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        Ok(LotKey::new(
+            arg_str(product, "product")?,
+            arg_str(lot, "lot")?,
+        ))
+    }
+}
+
+/// Marks an entry whose name holds a NUL byte and so has no C string.
+const NO_C_STRING: usize = usize::MAX;
+
+/// The result of a forward or backward trace. Walk its lots with `lt_trace_len()`
+/// and `lt_trace_lot()`, get all of it (shipments, receipts, links) with
+/// `lt_trace_json()`, free it with `lt_trace_free()`.
+///
+/// Thread-safety: immutable; may be read from several threads at once. It owns its
+/// data: it stays valid after new events are recorded and after its tracker is
+/// freed.
+pub struct LtTrace {
+    trace: Trace,
+    /// The lots' product and lot codes, each NUL-terminated, back to back.
+    names: Vec<u8>,
+    /// Per lot: offsets of its product and lot code in `names`.
+    index: Vec<(usize, usize)>,
+}
+
+impl LtTrace {
+    fn new(trace: Trace) -> LtTrace {
+        let mut names = Vec::new();
+        let mut push = |s: &str| {
+            if s.as_bytes().contains(&0) {
+                return NO_C_STRING;
+            }
+            let at = names.len();
+            names.extend_from_slice(s.as_bytes());
+            names.push(0);
+            at
+        };
+        let index = trace
+            .lots
+            .iter()
+            .map(|l| (push(&l.product), push(&l.lot)))
+            .collect();
+        LtTrace {
+            trace,
+            names,
+            index,
+        }
+    }
+
+    fn name_ptr(&self, at: usize, what: &str) -> FfiResult<*const c_char> {
+        if at == NO_C_STRING {
+            return Err(nul_in_string(what));
+        }
+        Ok(self.names[at..].as_ptr().cast())
+    }
+}
+
+type TraceFn = fn(&Tracker, &LotKey, &TraceOptions) -> lottrack_core::Result<Trace>;
+
+/// The shared body of the handle functions.
+///
+/// # Safety
+/// As `lt_trace_forward_with`.
+unsafe fn trace_handle(
+    f: TraceFn,
+    tracker: *const LtTracker,
+    product: *const c_char,
+    lot: *const c_char,
+    options: *const LtTraceOptions,
+    out: *mut *mut LtTrace,
+) -> FfiResult {
+    // SAFETY: the caller's contract; each pointer is checked before use.
+    unsafe {
+        let t = arg_tracker(tracker)?;
+        let key = lot_key(product, lot)?;
+        let opts = trace_options(options)?;
+        let out = arg_out(out, "out")?;
+        let handle = Box::new(LtTrace::new(f(t, &key, &opts)?));
+        out.write(Box::into_raw(handle));
+    }
+    Ok(())
+}
+
+/// The shared body of the JSON functions.
+///
+/// # Safety
+/// As `lt_trace_forward_json`.
+unsafe fn trace_json(
+    f: TraceFn,
+    tracker: *const LtTracker,
+    product: *const c_char,
+    lot: *const c_char,
+    out_json: *mut *mut c_char,
+) -> FfiResult {
+    // SAFETY: the caller's contract; each pointer is checked before use.
+    unsafe {
+        let t = arg_tracker(tracker)?;
+        let key = lot_key(product, lot)?;
+        let out = arg_out(out_json, "out_json")?;
+        let json = c_string(f(t, &key, &TraceOptions::default())?.to_json(), "trace")?;
+        write_string(out, json);
+    }
+    Ok(())
+}
+
+/// Traces forward from a lot: every lot made from it (with its depth, the
+/// shortest number of transform steps), and the shipments to customers of the lot
+/// and of everything made from it. Voided events take part in no result.
+///
+/// @param tracker The tracker. Not NULL.
+/// @param product Product of the root lot. Not NULL.
+/// @param lot Lot code of the root lot. Not NULL.
+/// @param[out] out Receives the trace. Not NULL; untouched on failure.
+/// @return `LT_OK`; `LT_ERR_UNKNOWN_PRODUCT` / `LT_ERR_UNKNOWN_LOT` when the lot
+///         does not exist; `LT_ERR_NULL_POINTER`, `LT_ERR_INVALID_UTF8`.
+///
+/// Ownership: the caller owns the trace and frees it with `lt_trace_free()`.
+///
+/// Thread-safety: may run concurrently with any call on the same tracker except
+/// `lt_tracker_free`.
+///
+/// # Safety
+/// `tracker` is NULL or a live tracker; `product` and `lot` are NULL or
+/// NUL-terminated; `out` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_forward(
+    tracker: *const LtTracker,
+    product: *const c_char,
+    lot: *const c_char,
+    out: *mut *mut LtTrace,
+) -> LtStatus {
+    guard("lt_trace_forward", || {
+        // SAFETY: the caller's contract.
+        unsafe {
+            trace_handle(
+                Tracker::trace_forward,
+                tracker,
+                product,
+                lot,
+                std::ptr::null(),
+                out,
+            )
+        }
+    })
+}
+
+/// Traces backward from a lot: every lot it was made from (with its depth) and
+/// the receipts from suppliers of the lot and of all those lots.
+///
+/// @param tracker The tracker. Not NULL.
+/// @param product Product of the root lot. Not NULL.
+/// @param lot Lot code of the root lot. Not NULL.
+/// @param[out] out Receives the trace. Not NULL; untouched on failure.
+/// @return As `lt_trace_forward`.
+///
+/// Ownership: the caller owns the trace and frees it with `lt_trace_free()`.
+///
+/// Thread-safety: as `lt_trace_forward`.
+///
+/// # Safety
+/// As `lt_trace_forward`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_backward(
+    tracker: *const LtTracker,
+    product: *const c_char,
+    lot: *const c_char,
+    out: *mut *mut LtTrace,
+) -> LtStatus {
+    guard("lt_trace_backward", || {
+        // SAFETY: the caller's contract.
+        unsafe {
+            trace_handle(
+                Tracker::trace_backward,
+                tracker,
+                product,
+                lot,
+                std::ptr::null(),
+                out,
+            )
+        }
+    })
+}
+
+/// `lt_trace_forward` with options (maximum depth, time window, as-of time).
+///
+/// @param tracker The tracker. Not NULL.
+/// @param product Product of the root lot. Not NULL.
+/// @param lot Lot code of the root lot. Not NULL.
+/// @param options The options, or NULL for the defaults.
+/// @param[out] out Receives the trace. Not NULL; untouched on failure.
+/// @return As `lt_trace_forward`; `LT_ERR_INVALID_TIME` for an option time that is
+///         not RFC 3339 with an offset.
+///
+/// Ownership: the caller owns the trace and frees it with `lt_trace_free()`.
+///
+/// Thread-safety: as `lt_trace_forward`.
+///
+/// # Safety
+/// As `lt_trace_forward`; `options` is NULL or a valid `LtTraceOptions`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_forward_with(
+    tracker: *const LtTracker,
+    product: *const c_char,
+    lot: *const c_char,
+    options: *const LtTraceOptions,
+    out: *mut *mut LtTrace,
+) -> LtStatus {
+    guard("lt_trace_forward_with", || {
+        // SAFETY: the caller's contract.
+        unsafe { trace_handle(Tracker::trace_forward, tracker, product, lot, options, out) }
+    })
+}
+
+/// `lt_trace_backward` with options (maximum depth, time window, as-of time).
+///
+/// @param tracker The tracker. Not NULL.
+/// @param product Product of the root lot. Not NULL.
+/// @param lot Lot code of the root lot. Not NULL.
+/// @param options The options, or NULL for the defaults.
+/// @param[out] out Receives the trace. Not NULL; untouched on failure.
+/// @return As `lt_trace_forward_with`.
+///
+/// Ownership: the caller owns the trace and frees it with `lt_trace_free()`.
+///
+/// Thread-safety: as `lt_trace_forward`.
+///
+/// # Safety
+/// As `lt_trace_forward_with`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_backward_with(
+    tracker: *const LtTracker,
+    product: *const c_char,
+    lot: *const c_char,
+    options: *const LtTraceOptions,
+    out: *mut *mut LtTrace,
+) -> LtStatus {
+    guard("lt_trace_backward_with", || {
+        // SAFETY: the caller's contract.
+        unsafe { trace_handle(Tracker::trace_backward, tracker, product, lot, options, out) }
+    })
+}
+
+/// The number of lots a trace reached (the root excluded).
+///
+/// @param trace The trace, or NULL (then 0).
+/// @return The number of lots; valid indexes for `lt_trace_lot` are 0 to this − 1.
+///
+/// Thread-safety: a trace may be read from several threads at once.
+///
+/// # Safety
+/// `trace` is NULL or a live trace.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_len(trace: *const LtTrace) -> usize {
+    no_panic(0, || {
+        // SAFETY: the caller's contract.
+        unsafe { trace.as_ref() }.map_or(0, |t| t.trace.lots.len())
+    })
+}
+
+/// One lot of a trace, by index, in order of depth.
+///
+/// @param trace The trace. Not NULL.
+/// @param index 0 to `lt_trace_len(trace)` − 1.
+/// @param[out] product Receives the lot's product. Not NULL.
+/// @param[out] lot Receives the lot code. Not NULL.
+/// @param[out] depth Receives the shortest number of transform steps from the root
+///             (1 for a direct output or input). Not NULL.
+/// @return `LT_OK`; `LT_ERR_OUT_OF_RANGE` for an index past the end;
+///         `LT_ERR_NULL_POINTER`; `LT_ERR_INVALID_FIELD` for a product or lot code
+///         holding a NUL byte (read such a trace with `lt_trace_json`). Outs are
+///         untouched on failure.
+///
+/// Ownership: the strings belong to the trace; do not free them. They stay valid
+/// until `lt_trace_free(trace)`.
+///
+/// Thread-safety: a trace may be read from several threads at once.
+///
+/// # Safety
+/// `trace` is NULL or a live trace; the outs are NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_lot(
+    trace: *const LtTrace,
+    index: usize,
+    product: *mut *const c_char,
+    lot: *mut *const c_char,
+    depth: *mut u32,
+) -> LtStatus {
+    guard("lt_trace_lot", || {
+        // SAFETY: the caller's contract.
+        let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
+        let (product, lot, depth) = (
+            arg_out(product, "product")?,
+            arg_out(lot, "lot")?,
+            arg_out(depth, "depth")?,
+        );
+        let len = t.index.len();
+        let (&(p, l), entry) =
+            t.index
+                .get(index)
+                .zip(t.trace.lots.get(index))
+                .ok_or(FfiError::OutOfRange {
+                    what: "the trace",
+                    index,
+                    len,
+                })?;
+        let (p, l) = (t.name_ptr(p, "product")?, t.name_ptr(l, "lot")?);
+        // SAFETY: checked non-NULL; valid for writes by the contract.
+        unsafe {
+            product.write(p);
+            lot.write(l);
+            depth.write(entry.depth);
+        }
+        Ok(())
+    })
+}
+
+/// The whole trace as JSON: `{"direction", "root", "lots", "links", "shipments",
+/// "receipts"}` (see the README for the shape; quantities are decimal strings).
+///
+/// @param trace The trace. Not NULL.
+/// @param[out] out_json Receives the JSON. Not NULL; untouched on failure.
+/// @return `LT_OK` or `LT_ERR_NULL_POINTER`.
+///
+/// Ownership: the caller frees the string with `lt_string_free()`.
+///
+/// Thread-safety: a trace may be read from several threads at once.
+///
+/// # Safety
+/// `trace` is NULL or a live trace; `out_json` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_json(
+    trace: *const LtTrace,
+    out_json: *mut *mut c_char,
+) -> LtStatus {
+    guard("lt_trace_json", || {
+        // SAFETY: the caller's contract.
+        let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
+        let out = arg_out(out_json, "out_json")?;
+        let json = c_string(t.trace.to_json(), "trace")?;
+        // SAFETY: checked non-NULL.
+        unsafe { write_string(out, json) };
+        Ok(())
+    })
+}
+
+/// The trace as a Graphviz DOT digraph: lots, the transforms linking them, and the
+/// customers (forward) or suppliers (backward) with the quantities. Render it with
+/// `dot -Tsvg`.
+///
+/// @param trace The trace. Not NULL.
+/// @param[out] out_dot Receives the DOT text. Not NULL; untouched on failure.
+/// @return `LT_OK` or `LT_ERR_NULL_POINTER`.
+///
+/// Ownership: the caller frees the string with `lt_string_free()`.
+///
+/// Thread-safety: a trace may be read from several threads at once.
+///
+/// # Safety
+/// `trace` is NULL or a live trace; `out_dot` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_dot(
+    trace: *const LtTrace,
+    out_dot: *mut *mut c_char,
+) -> LtStatus {
+    guard("lt_trace_dot", || {
+        // SAFETY: the caller's contract.
+        let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
+        let out = arg_out(out_dot, "out_dot")?;
+        let dot = c_string(t.trace.to_dot(), "trace DOT")?;
+        // SAFETY: checked non-NULL.
+        unsafe { write_string(out, dot) };
+        Ok(())
+    })
+}
+
+/// Frees a trace and the strings `lt_trace_lot` returned from it.
+///
+/// @param trace The trace, or NULL (then nothing happens).
+///
+/// Thread-safety: must not run while another thread reads the same trace.
+///
+/// # Safety
+/// `trace` is NULL or a trace that was not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_free(trace: *mut LtTrace) {
+    if trace.is_null() {
+        return;
+    }
+    no_panic((), || {
+        // SAFETY: created by `Box::into_raw` in `trace_handle` (the contract).
+        drop(unsafe { Box::from_raw(trace) });
+    });
+}
+
+/// A forward trace as JSON (`lt_trace_forward` + `lt_trace_json` in one call).
+///
+/// @param tracker The tracker. Not NULL.
+/// @param product Product of the root lot. Not NULL.
+/// @param lot Lot code of the root lot. Not NULL.
+/// @param[out] out_json Receives `{"direction": "forward", "root", "lots", "links",
+///             "shipments", "receipts"}`. Not NULL; untouched on failure.
+/// @return As `lt_trace_forward`.
+///
+/// Ownership: the caller frees the string with `lt_string_free()`.
+///
+/// Thread-safety: may run concurrently with any call on the same tracker except
+/// `lt_tracker_free`.
+///
+/// # Safety
+/// `tracker` is NULL or a live tracker; `product` and `lot` are NULL or
+/// NUL-terminated; `out_json` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_forward_json(
+    tracker: *const LtTracker,
+    product: *const c_char,
+    lot: *const c_char,
+    out_json: *mut *mut c_char,
+) -> LtStatus {
+    guard("lt_trace_forward_json", || {
+        // SAFETY: the caller's contract.
+        unsafe { trace_json(Tracker::trace_forward, tracker, product, lot, out_json) }
+    })
+}
+
+/// A backward trace as JSON (`lt_trace_backward` + `lt_trace_json` in one call).
+///
+/// @param tracker The tracker. Not NULL.
+/// @param product Product of the root lot. Not NULL.
+/// @param lot Lot code of the root lot. Not NULL.
+/// @param[out] out_json Receives `{"direction": "backward", ...}`. Not NULL;
+///             untouched on failure.
+/// @return As `lt_trace_forward`.
+///
+/// Ownership: the caller frees the string with `lt_string_free()`.
+///
+/// Thread-safety: as `lt_trace_forward_json`.
+///
+/// # Safety
+/// As `lt_trace_forward_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_backward_json(
+    tracker: *const LtTracker,
+    product: *const c_char,
+    lot: *const c_char,
+    out_json: *mut *mut c_char,
+) -> LtStatus {
+    guard("lt_trace_backward_json", || {
+        // SAFETY: the caller's contract.
+        unsafe { trace_json(Tracker::trace_backward, tracker, product, lot, out_json) }
+    })
+}

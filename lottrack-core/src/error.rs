@@ -29,7 +29,7 @@ pub enum Error {
         message: String,
     },
     /// A required field is absent.
-    #[error("event {event_id}: missing field `{field}`")]
+    #[error("{}missing field `{field}`", ctx(event_id))]
     MissingField {
         /// The event concerned (empty when it has no id yet).
         event_id: String,
@@ -45,7 +45,7 @@ pub enum Error {
         kind: String,
     },
     /// A time is not RFC 3339 with a UTC offset.
-    #[error("event {event_id}: invalid time `{value}` in `{field}`: {reason}")]
+    #[error("{}invalid time `{value}` in `{field}`: {reason}", ctx(event_id))]
     InvalidTime {
         /// The event concerned.
         event_id: String,
@@ -57,7 +57,7 @@ pub enum Error {
         reason: String,
     },
     /// A field has the wrong type or an unreadable value (a date, a quantity …).
-    #[error("event {event_id}: invalid field `{field}`: {reason}")]
+    #[error("{}invalid field `{field}`: {reason}", ctx(event_id))]
     InvalidField {
         /// The event concerned.
         event_id: String,

@@ -521,6 +521,107 @@ impl Event {
         )
     }
 
+    /// Checks that every identifier (event id, product, lot, location, party,
+    /// container, unit) is non-empty text without control characters, which no
+    /// C string, CSV or label could carry faithfully.
+    ///
+    /// ```
+    /// use lottrack_core::Event;
+    /// let bad = Event::from_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"bad\u0000lot","quantity":"1","uom":"kg"}"#).unwrap();
+    /// assert_eq!(bad.check_identifiers().unwrap_err().to_string(),
+    ///            "event E1: invalid field `lot`: \"bad\\0lot\" contains a control character");
+    /// ```
+    pub fn check_identifiers(&self) -> Result<()> {
+        let id = &self.event_id;
+        let check = |field: &str, v: &str| -> Result<()> {
+            if v.is_empty() {
+                return Err(Error::field(id, field, "must not be empty"));
+            }
+            if v.chars().any(char::is_control) {
+                return Err(Error::field(
+                    id,
+                    field,
+                    format!("{v:?} contains a control character"),
+                ));
+            }
+            Ok(())
+        };
+        check("event_id", id)?;
+        if let Some(l) = &self.location {
+            check("location", l)?;
+        }
+        let line = |l: &LotQty| -> Result<()> {
+            check("product", &l.product)?;
+            check("lot", &l.lot)?;
+            check("uom", &l.uom)
+        };
+        let opt =
+            |field: &str, v: &Option<String>| v.as_deref().map_or(Ok(()), |v| check(field, v));
+        match &self.body {
+            EventBody::Receive { item, supplier, .. } => {
+                line(item)?;
+                opt("supplier", supplier)
+            }
+            EventBody::Transform { inputs, outputs } => {
+                inputs.iter().try_for_each(line)?;
+                outputs.iter().try_for_each(|o| line(&o.item))
+            }
+            EventBody::Ship { item, customer } => {
+                match item {
+                    ShipItem::Lot(l) => line(l)?,
+                    ShipItem::Container(c) => check("container", c)?,
+                }
+                opt("customer", customer)
+            }
+            EventBody::Move {
+                item,
+                from_location,
+                to_location,
+            } => {
+                line(item)?;
+                check("from_location", from_location)?;
+                check("to_location", to_location)
+            }
+            EventBody::Pack {
+                container,
+                contents,
+            }
+            | EventBody::Unpack {
+                container,
+                contents,
+            } => {
+                check("container", container)?;
+                contents.iter().try_for_each(line)
+            }
+            EventBody::Adjust { item, .. }
+            | EventBody::Dispose { item, .. }
+            | EventBody::Consume { item, .. } => line(item),
+            EventBody::Return { item, customer } => {
+                line(item)?;
+                opt("customer", customer)
+            }
+            EventBody::Status { lots, .. } | EventBody::MockRecall { lots, .. } => {
+                lots.iter().try_for_each(|k| {
+                    check("product", &k.product)?;
+                    check("lot", &k.lot)
+                })
+            }
+            EventBody::Void { target, .. } => check("target", target),
+            EventBody::Product {
+                product,
+                uom,
+                conversions,
+                ..
+            } => {
+                check("product", product)?;
+                check("uom", uom)?;
+                conversions.keys().try_for_each(|u| check("conversions", u))
+            }
+            EventBody::Party { party, .. } => check("party", party),
+            EventBody::Location { location, .. } => check("location", location),
+        }
+    }
+
     /// Sets the event id.
     pub fn with_id(mut self, id: &str) -> Self {
         self.event_id = id.to_string();
@@ -556,7 +657,8 @@ impl Event {
 
     /// The event in the design's JSON format (one line).
     pub fn to_json(&self) -> String {
-        crate::json_fast::event_json(self).unwrap_or_else(|| Value::Object(self.to_map()).to_string())
+        crate::json_fast::event_json(self)
+            .unwrap_or_else(|| Value::Object(self.to_map()).to_string())
     }
 
     /// The event as a JSON value.
@@ -871,9 +973,7 @@ impl Event {
             "status" => {
                 used.extend(["status", "lots", "reason"]);
                 let s = r.str("status")?;
-                let status = LotStatus::parse(&s).ok_or_else(|| {
-                    Error::field(&event_id, "status", format!("unknown status `{s}` (expected active, on_hold, quarantined, recalled, consumed, expired, hold, release, quarantine or recall)"))
-                })?;
+                let status = LotStatus::parse_or_err(&s, &event_id)?;
                 let lots = r.keys("lots")?;
                 EventBody::Status {
                     status,
@@ -1093,14 +1193,15 @@ impl Reader<'_> {
     fn date(&self, field: &str) -> Result<Option<NaiveDate>> {
         match self.opt_str(field)? {
             None => Ok(None),
-            Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            Some(s) => crate::model::parse_date(&s, field)
                 .map(Some)
-                .map_err(|e| {
-                    Error::field(
-                        &self.id,
+                .map_err(|e| match e {
+                    Error::InvalidField { field, reason, .. } => Error::InvalidField {
+                        event_id: self.id.clone(),
                         field,
-                        format!("`{s}` is not a YYYY-MM-DD date: {e}"),
-                    )
+                        reason,
+                    },
+                    other => other,
                 }),
         }
     }

@@ -296,11 +296,20 @@ impl LotGraph {
     pub(crate) fn add_edge(&mut self, e: Edge) -> u32 {
         self.ensure(e.from.max(e.to));
         let id = self.edges.len() as u32;
-        self.fwd.push(e.from, Adj { lot: e.to, edge: id });
-        self.bwd.push(e.to, Adj {
-            lot: e.from,
-            edge: id,
-        });
+        self.fwd.push(
+            e.from,
+            Adj {
+                lot: e.to,
+                edge: id,
+            },
+        );
+        self.bwd.push(
+            e.to,
+            Adj {
+                lot: e.from,
+                edge: id,
+            },
+        );
         self.edges.push(e);
         id
     }
@@ -326,10 +335,13 @@ impl LotGraph {
         e.live = true;
         let (from, to) = (e.from, e.to);
         self.fwd.push(from, Adj { lot: to, edge: id });
-        self.bwd.push(to, Adj {
-            lot: from,
-            edge: id,
-        });
+        self.bwd.push(
+            to,
+            Adj {
+                lot: from,
+                edge: id,
+            },
+        );
     }
 
     /// Drops edges that were added last and are no longer wanted (batch rollback).
@@ -639,7 +651,9 @@ mod tests {
         let mut model: Vec<Vec<u32>> = vec![Vec::new(); 300];
         let mut x: u64 = 7;
         let mut rnd = |m: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (x >> 33) % m
         };
         let mut ids = Vec::new();
@@ -663,17 +677,39 @@ mod tests {
         for n in 0..300u32 {
             let got: Vec<u32> = g.out(n).map(|a| a.edge).collect();
             assert_eq!(got, model[n as usize], "node {n}");
-            assert!(g.inc(n).all(|a| g.edges[a.edge as usize].to == n && g.edges[a.edge as usize].live));
+            assert!(
+                g.inc(n)
+                    .all(|a| g.edges[a.edge as usize].to == n && g.edges[a.edge as usize].live)
+            );
         }
         let (mut lots, mut depths) = (Vec::new(), Vec::new());
-        g.reach_into(0, Direction::Outgoing, Some(2), EdgeFilter::default(), &mut lots, &mut depths);
+        g.reach_into(
+            0,
+            Direction::Outgoing,
+            Some(2),
+            EdgeFilter::default(),
+            &mut lots,
+            &mut depths,
+        );
         let mut via_bfs = Vec::new();
-        g.bfs(&[0], Direction::Outgoing, Some(2), EdgeFilter::default(), |n, d| {
-            if d > 0 {
-                via_bfs.push((n, d));
-            }
-        });
-        assert_eq!(lots.iter().copied().zip(depths.iter().copied()).collect::<Vec<_>>(), via_bfs);
+        g.bfs(
+            &[0],
+            Direction::Outgoing,
+            Some(2),
+            EdgeFilter::default(),
+            |n, d| {
+                if d > 0 {
+                    via_bfs.push((n, d));
+                }
+            },
+        );
+        assert_eq!(
+            lots.iter()
+                .copied()
+                .zip(depths.iter().copied())
+                .collect::<Vec<_>>(),
+            via_bfs
+        );
     }
 
     #[test]

@@ -238,14 +238,24 @@ mod tests {
             ..Default::default()
         };
         let evs = vec![
-            Event::receive(t, "plant-1", l("spin\"ach", "F-100", "500.250"), Some("farm-a"))
-                .with_lot_attrs(attrs.clone())
-                .with_document("po", "PO-1")
-                .with_id("E1"),
-            Event::transform(t, "p", vec![l("a", "1", "2"), l("b", "2", "1e3")], vec![l("c", "3", "0.1")])
-                .with_lot_attrs(attrs)
-                .with_attribute("line", 3)
-                .with_attribute("nested", serde_json::json!({"x": [1, "y", null], "z": 1.5})),
+            Event::receive(
+                t,
+                "plant-1",
+                l("spin\"ach", "F-100", "500.250"),
+                Some("farm-a"),
+            )
+            .with_lot_attrs(attrs.clone())
+            .with_document("po", "PO-1")
+            .with_id("E1"),
+            Event::transform(
+                t,
+                "p",
+                vec![l("a", "1", "2"), l("b", "2", "1e3")],
+                vec![l("c", "3", "0.1")],
+            )
+            .with_lot_attrs(attrs)
+            .with_attribute("line", 3)
+            .with_attribute("nested", serde_json::json!({"x": [1, "y", null], "z": 1.5})),
             Event::ship(t, "p", l("c", "3", "1"), "store\n12").with_document("bol", "B-9"),
             Event::ship_container(t, "p", "SSCC-1", "c"),
             Event::move_(t, l("c", "3", "1"), "a", "b"),
@@ -255,7 +265,12 @@ mod tests {
             Event::dispose(t, "p", l("c", "3", "1"), None),
             Event::consume(t, "p", l("c", "3", "1"), Some("lab")),
             Event::return_(t, "p", l("c", "3", "1"), "shop"),
-            Event::status(t, LotStatus::OnHold, vec![LotKey::new("c", "3"), LotKey::new("d", "4")], Some("qa")),
+            Event::status(
+                t,
+                LotStatus::OnHold,
+                vec![LotKey::new("c", "3"), LotKey::new("d", "4")],
+                Some("qa"),
+            ),
             Event::void(t, "E3", Some("incorrect_data")),
             Event::party(t, "store-12", Some("FreshMart"), None),
         ];
@@ -270,6 +285,9 @@ mod tests {
         )
         .unwrap();
         assert!(event_json(&x).is_none());
-        assert_eq!(x.to_json(), Value::Object(serde_json::from_str(&x.to_json()).unwrap()).to_string());
+        assert_eq!(
+            x.to_json(),
+            Value::Object(serde_json::from_str(&x.to_json()).unwrap()).to_string()
+        );
     }
 }

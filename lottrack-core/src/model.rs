@@ -36,6 +36,58 @@ impl LotKey {
     }
 }
 
+impl LotKey {
+    /// Reads a list of lots from JSON: `[{"product": "...", "lot": "..."}, ...]`.
+    ///
+    /// ```
+    /// use lottrack_core::LotKey;
+    /// let lots = LotKey::list_from_json(r#"[{"product":"spinach","lot":"F-100"}]"#).unwrap();
+    /// assert_eq!(lots, vec![LotKey::new("spinach", "F-100")]);
+    /// assert_eq!(LotKey::list_from_json(r#"[{"lot":"x"}]"#).unwrap_err().kind_name(), "MissingField");
+    /// ```
+    pub fn list_from_json(json: &str) -> crate::Result<Vec<LotKey>> {
+        let v: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| crate::Error::MalformedJson {
+                message: e.to_string(),
+            })?;
+        let arr = v.as_array().ok_or_else(|| crate::Error::MalformedJson {
+            message: "expected a list of {\"product\": ..., \"lot\": ...}".into(),
+        })?;
+        let mut out = Vec::with_capacity(arr.len());
+        for (i, item) in arr.iter().enumerate() {
+            let get = |f: &str| -> crate::Result<String> {
+                match item.get(f) {
+                    Some(serde_json::Value::String(s)) => Ok(s.clone()),
+                    Some(other) => Err(crate::Error::field(
+                        "",
+                        f,
+                        format!("lot {i}: must be a string, got {other}"),
+                    )),
+                    None => Err(crate::Error::MissingField {
+                        event_id: String::new(),
+                        field: format!("{f} (lot {i})"),
+                    }),
+                }
+            };
+            out.push(LotKey::new(&get("product")?, &get("lot")?));
+        }
+        Ok(out)
+    }
+}
+
+/// Reads a calendar date `YYYY-MM-DD` (never shifted by a time zone).
+///
+/// ```
+/// use lottrack_core::model::parse_date;
+/// assert_eq!(parse_date("2026-03-15", "expiry").unwrap().to_string(), "2026-03-15");
+/// assert_eq!(parse_date("15/03/2026", "expiry").unwrap_err().to_string(),
+///            "invalid field `expiry`: `15/03/2026` is not a YYYY-MM-DD date: input contains invalid characters");
+/// ```
+pub fn parse_date(s: &str, field: &str) -> crate::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| crate::Error::field("", field, format!("`{s}` is not a YYYY-MM-DD date: {e}")))
+}
+
 impl fmt::Display for LotKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.product, self.lot)
@@ -97,6 +149,23 @@ impl LotStatus {
             LotStatus::Consumed => "consumed",
             LotStatus::Expired => "expired",
         }
+    }
+
+    /// Like [`LotStatus::parse`], with an error naming the accepted values.
+    ///
+    /// ```
+    /// use lottrack_core::LotStatus;
+    /// assert_eq!(LotStatus::parse_or_err("recall", "S1").unwrap(), LotStatus::Recalled);
+    /// assert_eq!(LotStatus::parse_or_err("lost", "S1").unwrap_err().kind_name(), "InvalidField");
+    /// ```
+    pub fn parse_or_err(s: &str, event_id: &str) -> crate::Result<LotStatus> {
+        Self::parse(s).ok_or_else(|| {
+            crate::Error::field(
+                event_id,
+                "status",
+                format!("unknown status `{s}` (expected active, on_hold, quarantined, recalled, consumed, expired, hold, release, quarantine or recall)"),
+            )
+        })
     }
 
     /// Reads a status name or one of the verbs `hold`, `release`, `quarantine`, `recall`.
@@ -186,6 +255,25 @@ impl LotQty {
             crate::quantity::parse_decimal(quantity)?,
             uom,
         ))
+    }
+
+    /// A lot line from a text quantity, with an error naming the lot when the
+    /// quantity is not a finite decimal.
+    ///
+    /// ```
+    /// use lottrack_core::LotQty;
+    /// assert_eq!(LotQty::parse("p", "L", "2.5", "kg").unwrap().quantity.to_string(), "2.5");
+    /// assert_eq!(LotQty::parse("p", "L", "abc", "kg").unwrap_err().to_string(),
+    ///            "invalid field `quantity`: `abc` for lot (`p`, `L`) is not a finite decimal");
+    /// ```
+    pub fn parse(product: &str, lot: &str, quantity: &str, uom: &str) -> crate::Result<Self> {
+        Self::new(product, lot, quantity, uom).ok_or_else(|| {
+            crate::Error::field(
+                "",
+                "quantity",
+                format!("`{quantity}` for lot (`{product}`, `{lot}`) is not a finite decimal"),
+            )
+        })
     }
 
     /// A lot line from a [`Decimal`].

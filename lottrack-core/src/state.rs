@@ -931,9 +931,20 @@ impl State {
     }
 
     fn commit(&mut self, plan: Plan, idx: u32, time_ms: i64) -> Effects {
+        // Exact capacities: the effects live as long as the event, and a vector
+        // grown by pushes keeps room for four (the minimum) or twice what it holds.
+        let undo = plan.products.len()
+            + plan.lot_updates.len()
+            + plan.new_lots.len()
+            + plan.containers.len()
+            + usize::from(plan.party.is_some());
         let mut fx = Effects {
             deficits: plan.deficits,
-            ..Default::default()
+            moves: Vec::with_capacity(plan.moves.len()),
+            statuses: Vec::with_capacity(plan.statuses.len()),
+            edges: Vec::with_capacity(plan.edges.len()),
+            lots: Vec::with_capacity(plan.moves.len() + plan.statuses.len()),
+            undo: Vec::with_capacity(undo),
         };
         for (name, rec) in plan.products {
             let pid = self.catalog.products.intern(&name);

@@ -262,8 +262,14 @@ fn trace_ids(
     };
     let mut lots = Vec::new();
     let mut depths = Vec::new();
-    s.graph
-        .reach_into(root, d, opts.max_depth, opts.filter(), &mut lots, &mut depths);
+    s.graph.reach_into(
+        root,
+        d,
+        opts.max_depth,
+        opts.filter(),
+        &mut lots,
+        &mut depths,
+    );
     Ok(TraceIds {
         direction: dir,
         root: LotId(root),

@@ -138,6 +138,26 @@ impl Tracker {
         Self::open(crate::store::SqliteStore::open(path)?)
     }
 
+    /// Opens (or creates) the SQLite store at `path` with store and tracker options.
+    ///
+    /// ```
+    /// use lottrack_core::{StockMode, Tracker, TrackerOptions, store::{SqliteOptions, Synchronous}};
+    /// let dir = std::env::temp_dir().join(format!("lottrack-doc-with-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("with.db");
+    /// # let _ = std::fs::remove_file(&path);
+    /// let t = Tracker::open_sqlite_with(&path, SqliteOptions { synchronous: Synchronous::Normal },
+    ///     TrackerOptions { stock_mode: StockMode::Lenient, ..Default::default() }).unwrap();
+    /// assert_eq!(t.options().stock_mode, StockMode::Lenient);
+    /// ```
+    pub fn open_sqlite_with(
+        path: impl AsRef<Path>,
+        store: crate::store::SqliteOptions,
+        options: TrackerOptions,
+    ) -> Result<Tracker> {
+        Self::open_with(crate::store::SqliteStore::open_with(path, store)?, options)
+    }
+
     /// Connects to the PostgreSQL store at `dsn` and replays it.
     #[cfg(feature = "postgres")]
     pub fn open_postgres(dsn: &str) -> Result<Tracker> {
@@ -207,6 +227,7 @@ impl Tracker {
             if ev.event_id.is_empty() {
                 ev.event_id = generate_id();
             }
+            ev.check_identifiers()?;
         }
         let mut store = self.lock_store();
         let mut state = self.write();

@@ -23,8 +23,14 @@ fn a_stale_tracker_catches_up_instead_of_refusing() {
     let e = b
         .record_json(r#"{"event_id":"S3","kind":"ship","time":"2026-03-05T08:00:00Z","location":"plant","product":"salt","lot":"L1","quantity":"1","uom":"kg","customer":"c"}"#)
         .expect_err("nothing left");
-    assert_eq!(e.to_string(), "event S3: takes 1 kg of lot (`salt`, `L1`) at `plant` but only 0 kg is on hand");
+    assert_eq!(
+        e.to_string(),
+        "event S3: takes 1 kg of lot (`salt`, `L1`) at `plant` but only 0 kg is on hand"
+    );
     a.sync().expect("sync");
     let mb = a.mass_balance(&LotKey::new("salt", "L1")).expect("mb");
-    assert_eq!((mb.shipped.to_string(), mb.on_hand.to_string()), ("15".to_string(), "0".to_string()));
+    assert_eq!(
+        (mb.shipped.to_string(), mb.on_hand.to_string()),
+        ("15".to_string(), "0".to_string())
+    );
 }

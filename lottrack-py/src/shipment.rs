@@ -1,0 +1,117 @@
+//! `Shipment`: A quantity of a lot that left to a customer (forward traces, recalls).
+
+use lottrack_core::Shipment;
+use pyo3::prelude::*;
+
+use crate::convert::{py_decimal, py_time};
+use crate::document::{PyDocument, documents, documents_text};
+use crate::result::{dq, q, record, result_methods};
+use crate::rows::Row;
+
+/// A quantity of a lot that left to a customer (forward traces, recalls). Quantities are in the product's base unit.
+#[pyclass(frozen, eq, name = "Shipment", module = "lottrack")]
+#[derive(PartialEq)]
+pub struct PyShipment(pub Shipment);
+
+result_methods!(PyShipment {
+    /// The event.
+    #[getter]
+    fn event_id(&self) -> &str {
+        &self.0.event_id
+    }
+
+    /// The customer.
+    #[getter]
+    fn customer(&self) -> &str {
+        &self.0.party
+    }
+
+    /// Product.
+    #[getter]
+    fn product(&self) -> &str {
+        &self.0.product
+    }
+
+    /// Lot code.
+    #[getter]
+    fn lot(&self) -> &str {
+        &self.0.lot
+    }
+
+    /// Quantity, in the product's base unit (``Decimal``).
+    #[getter]
+    fn quantity<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_decimal(py, &self.0.quantity)
+    }
+
+    /// The product's base unit.
+    #[getter]
+    fn uom(&self) -> &str {
+        &self.0.uom
+    }
+
+    /// Event time, an aware ``datetime`` with the event's own offset.
+    #[getter]
+    fn time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_time(py, &self.0.time)
+    }
+
+    /// Location.
+    #[getter]
+    fn location(&self) -> &str {
+        &self.0.location
+    }
+
+    /// Reference documents.
+    #[getter]
+    fn documents(&self, py: Python<'_>) -> PyResult<Vec<Py<PyDocument>>> {
+        documents(py, &self.0.documents)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Shipment(event_id={}, customer={}, product={}, lot={}, quantity={}, uom={}, time={})",
+            q(&self.0.event_id),
+            q(&self.0.party),
+            q(&self.0.product),
+            q(&self.0.lot),
+            dq(&self.0.quantity),
+            q(&self.0.uom),
+            q(&self.0.time.to_rfc3339())
+        )
+    }
+});
+
+impl Row for Shipment {
+    const NAME: &'static str = "Shipment";
+    const COLUMNS: &'static [&'static str] = &[
+        "event_id",
+        "customer",
+        "product",
+        "lot",
+        "quantity",
+        "uom",
+        "time",
+        "location",
+        "documents",
+    ];
+
+    fn object<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(Bound::new(py, PyShipment(self.clone()))?.into_any())
+    }
+
+    fn records<'py>(&self, py: Python<'py>, out: &mut Vec<Vec<Bound<'py, PyAny>>>) -> PyResult<()> {
+        out.push(record![py;
+            &self.event_id,
+            &self.party,
+            &*self.product,
+            &*self.lot,
+            py_decimal(py, &self.quantity)?,
+            &self.uom,
+            py_time(py, &self.time)?,
+            &self.location,
+            documents_text(&self.documents),
+        ]);
+        Ok(())
+    }
+}

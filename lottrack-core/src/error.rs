@@ -12,6 +12,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in lottrack.
 ///
+/// It serializes to JSON as `{"error": "<KindName>", <its fields>}`, so bindings
+/// can expose the fields without matching every variant.
+///
 /// ```
 /// use lottrack_core::{Error, Tracker};
 /// let t = Tracker::in_memory();
@@ -19,7 +22,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// assert!(matches!(err, Error::MalformedJson { .. }));
 /// assert_eq!(err.kind_name(), "MalformedJson");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, ThisError)]
+#[derive(Debug, Clone, PartialEq, Eq, ThisError, serde::Serialize)]
+#[serde(tag = "error")]
 #[non_exhaustive]
 pub enum Error {
     /// The input is not valid JSON.
@@ -37,7 +41,7 @@ pub enum Error {
         field: String,
     },
     /// The `kind` field names no known event kind.
-    #[error("event {event_id}: unknown event kind `{kind}`")]
+    #[error("{}unknown event kind `{kind}`", ctx(event_id))]
     UnknownKind {
         /// The event concerned.
         event_id: String,
@@ -101,7 +105,8 @@ pub enum Error {
     },
     /// A quantity that is zero or negative where a positive one is required.
     #[error(
-        "event {event_id}: quantity {quantity} for lot (`{product}`, `{lot}`) must be positive"
+        "{}quantity {quantity} for lot (`{product}`, `{lot}`) must be positive",
+        ctx(event_id)
     )]
     NonPositiveQuantity {
         /// The event concerned.
@@ -115,7 +120,8 @@ pub enum Error {
     },
     /// Taking more than is on hand at a location (strict mode).
     #[error(
-        "event {event_id}: takes {requested} {uom} of lot (`{product}`, `{lot}`) at `{location}` but only {on_hand} {uom} is on hand"
+        "{}takes {requested} {uom} of lot (`{product}`, `{lot}`) at `{location}` but only {on_hand} {uom} is on hand",
+        ctx(event_id)
     )]
     InsufficientStock {
         /// The event concerned.
@@ -135,7 +141,8 @@ pub enum Error {
     },
     /// A transform that would make a lot its own ancestor.
     #[error(
-        "event {event_id}: transform would make lot (`{product}`, `{lot}`) its own ancestor (cycle through input (`{input_product}`, `{input_lot}`))"
+        "{}transform would make lot (`{product}`, `{lot}`) its own ancestor (cycle through input (`{input_product}`, `{input_lot}`))",
+        ctx(event_id)
     )]
     Cycle {
         /// The event concerned.
@@ -150,7 +157,7 @@ pub enum Error {
         input_lot: String,
     },
     /// An `event_id` already recorded with a different payload.
-    #[error("event {event_id}: already recorded with a different payload")]
+    #[error("{}already recorded with a different payload", ctx(event_id))]
     DuplicateEvent {
         /// The event id.
         event_id: String,
@@ -164,7 +171,7 @@ pub enum Error {
         target: String,
     },
     /// A void that would leave later events without the stock they took.
-    #[error("event {event_id}: voiding `{target}` would leave later events without the stock they took: {}", later.join(", "))]
+    #[error("{}voiding `{target}` would leave later events without the stock they took: {}", ctx(event_id), later.join(", "))]
     VoidConflict {
         /// The void event.
         event_id: String,
@@ -174,7 +181,7 @@ pub enum Error {
         later: Vec<String>,
     },
     /// A container that holds nothing or was never packed.
-    #[error("event {event_id}: unknown or empty container `{container}`")]
+    #[error("{}unknown or empty container `{container}`", ctx(event_id))]
     UnknownContainer {
         /// The event concerned.
         event_id: String,
@@ -192,7 +199,7 @@ pub enum Error {
         to: String,
     },
     /// An event that is well-formed but not allowed (a void of a void, an empty transform …).
-    #[error("event {event_id}: {reason}")]
+    #[error("{}{reason}", ctx(event_id))]
     InvalidEvent {
         /// The event concerned.
         event_id: String,

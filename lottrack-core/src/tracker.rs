@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::error::{Error, Result};
 use crate::event::Event;
@@ -164,6 +164,15 @@ impl Tracker {
         Self::open(crate::store::PostgresStore::connect(dsn)?)
     }
 
+    /// What the tracker's store is (`"memory"`, `"sqlite:/path"`, `"postgres:…"`).
+    ///
+    /// ```
+    /// assert_eq!(lottrack_core::Tracker::in_memory().describe(), "memory");
+    /// ```
+    pub fn describe(&self) -> String {
+        self.lock_store().describe()
+    }
+
     /// The tracker's options.
     pub fn options(&self) -> TrackerOptions {
         self.options
@@ -235,7 +244,8 @@ impl Tracker {
         loop {
             let base = state.events.len();
             let expected = state.last_seq;
-            let now = Utc::now();
+            // Microseconds: what the stores keep, so a replay gives the same times.
+            let now = Utc::now().trunc_subsecs(6);
             let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
             let mut results = Vec::with_capacity(events.len());
             let mut rows = Vec::new();
@@ -243,8 +253,8 @@ impl Tracker {
             // Indices of the events applied in this attempt: the state owns them
             // (no copy); a rolled-back attempt hands them back.
             let mut applied: Vec<usize> = Vec::new();
-            for i in 0..events.len() {
-                let ev = &events[i];
+            for (i, slot) in events.iter_mut().enumerate() {
+                let ev = &*slot;
                 if let Some(&k) = state.by_id.get(&ev.event_id) {
                     let prev = &state.events[k as usize];
                     if prev.event == *ev {
@@ -267,9 +277,9 @@ impl Tracker {
                     json: ev.to_json(),
                 };
                 let placeholder = Event::void(ev.time, "", None);
-                let owned = std::mem::replace(&mut events[i], placeholder);
+                let owned = std::mem::replace(slot, placeholder);
                 if let Err((e, back)) = state.apply_mode(owned, seq, now, strict, gaps) {
-                    events[i] = back;
+                    *slot = back;
                     failed = Some(e);
                     break;
                 }

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+HERE = Path(__file__).resolve().parent.parent
+READMES = [HERE / "README.md", HERE.parent / "README.md"]
 
 
-def test_readme_tour_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
-    assert blocks, "README.md has no ```python block"
-    exec(compile(blocks[0], str(README), "exec"), {"__name__": "__readme__"})
+@pytest.mark.parametrize("readme", READMES, ids=["lottrack-py", "main"])
+def test_readme_tour_runs(readme: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", readme.read_text(), flags=re.S)
+    assert blocks, f"{readme} has no ```python block"
+    exec(compile(blocks[0], str(readme), "exec"), {"__name__": "__readme__"})
     out = capsys.readouterr().out
     assert "store-12" in out

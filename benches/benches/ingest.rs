@@ -1,0 +1,67 @@
+//! Ingest into an in-memory tracker: typed events one by one, typed batches of
+//! 1 000, and the JSON form one by one (events/s).
+//!
+//! `LOTTRACK_BENCH_SCALE=10k|100k|1m` (default 100k lots).
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use lottrack_benches::generator::{self, scale_label};
+use lottrack_core::Tracker;
+
+fn ingest(c: &mut Criterion) {
+    let lots = generator::scale_from_env(100_000);
+    let data = generator::cached(lots);
+    let events = &data.1;
+    let json: Vec<String> = events.iter().map(|e| e.to_json()).collect();
+    let mut g = c.benchmark_group(format!("ingest_memory/{}", scale_label(lots)));
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(events.len() as u64));
+    g.bench_function("typed_record", |b| {
+        b.iter_batched(
+            || events.clone(),
+            |evs| {
+                let t = Tracker::in_memory();
+                for e in evs {
+                    t.record(e).unwrap();
+                }
+                t
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("typed_batch_1000", |b| {
+        b.iter_batched(
+            || events.clone(),
+            |evs| {
+                let t = Tracker::in_memory();
+                let mut evs = evs.into_iter();
+                loop {
+                    let chunk: Vec<_> = evs.by_ref().take(1000).collect();
+                    if chunk.is_empty() {
+                        break;
+                    }
+                    t.record_batch(chunk).unwrap();
+                }
+                t
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("json_record", |b| {
+        b.iter_batched(
+            Tracker::in_memory,
+            |t| {
+                for j in &json {
+                    t.record_json(j).unwrap();
+                }
+                t
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, ingest);
+criterion_main!(benches);

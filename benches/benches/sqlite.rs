@@ -1,0 +1,94 @@
+//! Ingest into the SQLite store (single events, batches of 1 000) and reopening
+//! (replaying) a store, in a temporary directory.
+//!
+//! `LOTTRACK_BENCH_SCALE=10k|100k|1m` (default 100k lots). Single-event appends
+//! run on the first 300 (`synchronous=FULL`: one fsync each) or 2 000
+//! (`synchronous=NORMAL`) events, each one transaction.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use lottrack_benches::generator::{self, scale_label};
+use lottrack_core::Tracker;
+use lottrack_core::store::{SqliteOptions, SqliteStore, Synchronous};
+
+static N: AtomicUsize = AtomicUsize::new(0);
+
+fn fresh(dir: &std::path::Path, sync: Synchronous) -> Tracker {
+    let p = dir.join(format!("s{}.lottrack", N.fetch_add(1, Ordering::Relaxed)));
+    Tracker::open(SqliteStore::open_with(p, SqliteOptions { synchronous: sync }).unwrap()).unwrap()
+}
+
+fn sqlite(c: &mut Criterion) {
+    let lots = generator::scale_from_env(100_000);
+    let data = generator::cached(lots);
+    let events = &data.1;
+    let dir = tempfile::tempdir().unwrap();
+    let label = scale_label(lots);
+
+    let mut g = c.benchmark_group(format!("ingest_sqlite/{label}"));
+    g.sample_size(10);
+    for (name, sync, n) in [
+        ("single_full", Synchronous::Full, 300),
+        ("single_normal", Synchronous::Normal, 2_000),
+    ] {
+        let single = &events[..n.min(events.len())];
+        g.throughput(Throughput::Elements(single.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || (fresh(dir.path(), sync), single.to_vec()),
+                |(t, evs)| {
+                    for e in evs {
+                        t.record(e).unwrap();
+                    }
+                    t
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.throughput(Throughput::Elements(events.len() as u64));
+    g.bench_function("batch_1000_full", |b| {
+        b.iter_batched(
+            || (fresh(dir.path(), Synchronous::Full), events.clone()),
+            |(t, evs)| {
+                let mut evs = evs.into_iter();
+                loop {
+                    let chunk: Vec<_> = evs.by_ref().take(1000).collect();
+                    if chunk.is_empty() {
+                        break;
+                    }
+                    t.record_batch(chunk).unwrap();
+                }
+                t
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+
+    // Reopen: replay a store holding every event.
+    let path = dir.path().join("reopen.lottrack");
+    {
+        let t = Tracker::open_sqlite(&path).unwrap();
+        for chunk in events.chunks(1000) {
+            t.record_batch(chunk.to_vec()).unwrap();
+        }
+    }
+    let mut g = c.benchmark_group(format!("reopen_sqlite/{label}"));
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(events.len() as u64));
+    g.bench_function("open_and_replay", |b| {
+        b.iter(|| {
+            let t = Tracker::open_sqlite(&path).unwrap();
+            assert_eq!(t.event_count(), events.len());
+            t
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, sqlite);
+criterion_main!(benches);

@@ -10,9 +10,11 @@
  *  - Strings are UTF-8 and NUL-terminated. A NULL pointer where one is required gives
  *    ::LT_ERR_NULL_POINTER, a string that is not UTF-8 ::LT_ERR_INVALID_UTF8.
  *  - What the library allocates, the caller frees with the matching function:
- *    `char *` results with lt_string_free(), an ::LtTracker with lt_tracker_free(),
- *    an ::LtTrace with lt_trace_free(). Every `*_free` accepts NULL. Never use libc
- *    free() on them.
+ *    `char *` results with lt_string_free(), an ::LtTracker (snapshots from
+ *    lt_tracker_as_of() and lt_tracker_as_known_at() included) with
+ *    lt_tracker_free(), an ::LtTrace with lt_trace_free(), an ::LtMockRecall with
+ *    lt_mock_recall_free(). Every `*_free` accepts NULL. Never use libc free() on
+ *    them.
  *  - Quantities are decimal strings ("12.5"), so they stay exact. Times are RFC 3339
  *    with a UTC offset ("2026-03-01T08:00:00+01:00"); dates are "YYYY-MM-DD".
  *  - No panic or abort crosses the boundary: an internal bug is reported as
@@ -152,6 +154,20 @@ typedef enum {
 } LtStatus;
 
 /**
+ * The result of a mock recall (a recall drill): nothing was recorded to compute
+ * it. Read the verdict with `lt_mock_recall_score()` and `lt_mock_recall_passed()`,
+ * walk the customers most exposed first with `lt_mock_recall_customer_count()` and
+ * `lt_mock_recall_customer()`, get the report with `lt_mock_recall_json()`,
+ * `lt_mock_recall_csv()` or `lt_mock_recall_markdown()`, record that the drill
+ * was run with `lt_record_mock_recall()`, and free it with `lt_mock_recall_free()`.
+ *
+ * Thread-safety: immutable; may be read from several threads at once. It owns its
+ * data: it stays valid after new events are recorded and after its tracker is
+ * freed.
+ */
+typedef struct LtMockRecall LtMockRecall;
+
+/**
  * The result of a forward or backward trace. Walk its lots with `lt_trace_len()`
  * and `lt_trace_lot()`, get all of it (shipments, receipts, links) with
  * `lt_trace_json()`, free it with `lt_trace_free()`.
@@ -165,8 +181,9 @@ typedef struct LtTrace LtTrace;
 /**
  * The traceability engine over one event store (in memory or a SQLite file).
  *
- * Create it with `lt_tracker_new_memory()` or `lt_tracker_open()`, free it with
- * `lt_tracker_free()`.
+ * Create it with `lt_tracker_new_memory()` or `lt_tracker_open()` (or take a
+ * bitemporal snapshot of one with `lt_tracker_as_of()` / `lt_tracker_as_known_at()`),
+ * free it with `lt_tracker_free()`.
  *
  * Thread-safety: one tracker may be shared by any number of threads. Every
  * recording function (`lt_record_json`, `lt_receive`, … `lt_import_jsonl`) and
@@ -476,6 +493,231 @@ LtStatus lt_import_jsonl(LtTracker *tracker, const char *path, LtImportSummary *
 LtStatus lt_export_jsonl(const LtTracker *tracker, const char *path, uint64_t *out_count);
 
 /**
+ * Runs a mock recall of some lots without recording anything: the forward trace,
+ * the backward trace to the suppliers, the customers to notify ranked by the
+ * estimated quantity of root material they received, the stock to hold, and the
+ * mass balance of each root in one reporting unit, with a score (the share of the
+ * roots' quantity accounted for, in percent) judged against a tolerance.
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param lots_json The root lots, `[{"product": "flour", "lot": "F-1"}]`. Not NULL.
+ * @param unit The reporting unit (`"kg"`, `"lb"` …). Not NULL.
+ * @param tol_low_pct Lowest accepted score in percent, a decimal string (`"95"`).
+ *        Not NULL.
+ * @param tol_high_pct Highest accepted score in percent (`"105"`). Not NULL.
+ * @param[out] out Receives the drill. Not NULL; untouched on failure.
+ * @return `LT_OK` (a product with no path to `unit` does not fail the call: it is
+ *         listed in the report's `"unconvertible"` and the drill does not pass);
+ *         `LT_ERR_MALFORMED_JSON`, `LT_ERR_MISSING_FIELD`, `LT_ERR_INVALID_FIELD`
+ *         for a bad `lots_json`; `LT_ERR_INVALID_FIELD` for a bad tolerance;
+ *         `LT_ERR_UNKNOWN_PRODUCT`, `LT_ERR_UNKNOWN_LOT`; `LT_ERR_NULL_POINTER`,
+ *         `LT_ERR_INVALID_UTF8`.
+ *
+ * Ownership: the caller owns the drill and frees it with `lt_mock_recall_free()`.
+ *
+ * Thread-safety: may run concurrently with any call on the same tracker except
+ * `lt_tracker_free`.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; the strings are NULL or NUL-terminated;
+ * `out` is NULL or valid for a write.
+ */
+LtStatus lt_mock_recall(const LtTracker *tracker,
+                        const char *lots_json,
+                        const char *unit,
+                        const char *tol_low_pct,
+                        const char *tol_high_pct,
+                        LtMockRecall **out);
+
+/**
+ * The drill's score: the share of the roots' quantity accounted for (shipped,
+ * consumed, disposed, adjusted or on hand), in percent, e.g. `"100"` or
+ * `"98.5"` (at most 4 decimals).
+ *
+ * @param drill The drill. Not NULL.
+ * @param[out] out_pct Receives the percentage as a decimal string. Not NULL;
+ *             untouched on failure.
+ * @return `LT_OK` or `LT_ERR_NULL_POINTER`.
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: a drill may be read from several threads at once.
+ *
+ * # Safety
+ * `drill` is NULL or a live drill; `out_pct` is NULL or valid for a write.
+ */
+LtStatus lt_mock_recall_score(const LtMockRecall *drill, char **out_pct);
+
+/**
+ * Whether the drill passed: the score is within the tolerance and every root lot
+ * could be converted into the reporting unit.
+ *
+ * @param drill The drill. Not NULL.
+ * @param[out] out_passed Receives `true` or `false`. Not NULL; untouched on failure.
+ * @return `LT_OK` or `LT_ERR_NULL_POINTER`.
+ *
+ * Thread-safety: a drill may be read from several threads at once.
+ *
+ * # Safety
+ * `drill` is NULL or a live drill; `out_passed` is NULL or valid for a write.
+ */
+LtStatus lt_mock_recall_passed(const LtMockRecall *drill, bool *out_passed);
+
+/**
+ * The number of customers to notify (customers who received an affected lot).
+ *
+ * @param drill The drill. Not NULL.
+ * @param[out] out_count Receives the number; valid indexes for
+ *             `lt_mock_recall_customer` are 0 to it − 1. Not NULL; untouched on
+ *             failure.
+ * @return `LT_OK` or `LT_ERR_NULL_POINTER`.
+ *
+ * Thread-safety: a drill may be read from several threads at once.
+ *
+ * # Safety
+ * `drill` is NULL or a live drill; `out_count` is NULL or valid for a write.
+ */
+LtStatus lt_mock_recall_customer_count(const LtMockRecall *drill, size_t *out_count);
+
+/**
+ * One customer to notify, by rank: index 0 received the most root material (the
+ * one to call first); ties in customer order.
+ *
+ * @param drill The drill. Not NULL.
+ * @param index 0 to the count of `lt_mock_recall_customer_count` − 1.
+ * @param[out] out_customer Receives the customer. Not NULL.
+ * @param[out] out_root_quantity Receives the estimated quantity of root material
+ *             the customer received, a decimal string in the reporting unit, or
+ *             NULL when it is unknown (a product on the way has no path to the
+ *             reporting unit). Not NULL.
+ * @return `LT_OK`; `LT_ERR_OUT_OF_RANGE` for an index past the end;
+ *         `LT_ERR_NULL_POINTER`; `LT_ERR_INVALID_FIELD` for a customer name holding
+ *         a NUL byte (read it with `lt_mock_recall_json`). Outs are untouched on
+ *         failure.
+ *
+ * Ownership: the strings belong to the drill; do not free them. They stay valid
+ * until `lt_mock_recall_free(drill)`.
+ *
+ * Thread-safety: a drill may be read from several threads at once.
+ *
+ * # Safety
+ * `drill` is NULL or a live drill; the outs are NULL or valid for a write.
+ */
+LtStatus lt_mock_recall_customer(const LtMockRecall *drill,
+                                 size_t index,
+                                 const char **out_customer,
+                                 const char **out_root_quantity);
+
+/**
+ * The whole drill as JSON: `{"roots", "reporting_unit", "tolerance": {"low",
+ * "high"}, "started_at", "elapsed_us", "lots": [{"product", "lot", "depth",
+ * "status", "share", "root_quantity"}], "suppliers", "customers": [{"customer",
+ * "shipments", "root_quantity"}], "stock_to_hold", "mass_balance",
+ * "unconvertible", "root_quantity", "accounted_quantity", "score", "pass"}`;
+ * quantities are decimal strings (`null` where unknown), customers most exposed
+ * first.
+ *
+ * @param drill The drill. Not NULL.
+ * @param[out] out_json Receives the JSON. Not NULL; untouched on failure.
+ * @return `LT_OK` or `LT_ERR_NULL_POINTER`.
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: a drill may be read from several threads at once.
+ *
+ * # Safety
+ * `drill` is NULL or a live drill; `out_json` is NULL or valid for a write.
+ */
+LtStatus lt_mock_recall_json(const LtMockRecall *drill, char **out_json);
+
+/**
+ * The drill as one CSV (RFC 4180, CRLF line ends): a header line, a `notify` row
+ * per shipment to a customer (with the customer's estimated root quantity), a
+ * `hold` row per lot and location with stock, a `balance` row per root. Columns:
+ * `section, customer_or_location, product, lot, quantity, uom, root_quantity,
+ * time, event_id, documents`.
+ *
+ * @param drill The drill. Not NULL.
+ * @param[out] out_csv Receives the CSV text. Not NULL; untouched on failure.
+ * @return `LT_OK`; `LT_ERR_NULL_POINTER`; `LT_ERR_INVALID_FIELD` if a value holds
+ *         a NUL byte (use the JSON form then).
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: a drill may be read from several threads at once.
+ *
+ * # Safety
+ * `drill` is NULL or a live drill; `out_csv` is NULL or valid for a write.
+ */
+LtStatus lt_mock_recall_csv(const LtMockRecall *drill, char **out_csv);
+
+/**
+ * A one-page Markdown summary of the drill to file with an audit: the verdict
+ * (`PASS`/`FAIL`) and score, the mass balance of each root, the customers ranked
+ * by exposure, the stock to hold and the suppliers.
+ *
+ * @param drill The drill. Not NULL.
+ * @param[out] out_markdown Receives the Markdown text. Not NULL; untouched on
+ *             failure.
+ * @return `LT_OK`; `LT_ERR_NULL_POINTER`; `LT_ERR_INVALID_FIELD` if a value holds
+ *         a NUL byte (use the JSON form then).
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: a drill may be read from several threads at once.
+ *
+ * # Safety
+ * `drill` is NULL or a live drill; `out_markdown` is NULL or valid for a write.
+ */
+LtStatus lt_mock_recall_markdown(const LtMockRecall *drill, char **out_markdown);
+
+/**
+ * Records that a drill was run: a `mock_recall` event naming the root lots, with
+ * the score, verdict, reporting unit, quantities and timing in its `result`. It
+ * changes no stock and no status; an audit sees it in the lots' history and in
+ * the event log.
+ *
+ * @param tracker The tracker to record into (normally the one the drill ran on).
+ *        Not NULL.
+ * @param drill The drill. Not NULL.
+ * @param event_id Unique event id, or NULL / `""` to have one generated.
+ * @param time When the drill was run, RFC 3339 with offset. Not NULL.
+ * @param[out] out_seq Receives the sequence number; may be NULL.
+ * @param[out] out_event_id Receives the event id; may be NULL; free with
+ *             `lt_string_free`.
+ * @return `LT_OK`; `LT_ERR_INVALID_TIME`; the recording errors
+ *         (`LT_ERR_DUPLICATE_EVENT`, `LT_ERR_UNKNOWN_LOT` for roots the tracker
+ *         does not know, `LT_ERR_STORAGE`, …); `LT_ERR_NULL_POINTER`,
+ *         `LT_ERR_INVALID_UTF8`. On error nothing is recorded and the outs are
+ *         untouched.
+ *
+ * Thread-safety: may run concurrently with any call on the same tracker except
+ * `lt_tracker_free`; the drill may be read by other threads meanwhile.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `drill` is NULL or a live drill; the
+ * strings are NULL or NUL-terminated; the outs are NULL or valid for a write.
+ */
+LtStatus lt_record_mock_recall(LtTracker *tracker,
+                               const LtMockRecall *drill,
+                               const char *event_id,
+                               const char *time,
+                               uint64_t *out_seq,
+                               char **out_event_id);
+
+/**
+ * Frees a drill and the strings `lt_mock_recall_customer` returned from it.
+ *
+ * @param drill The drill, or NULL (then nothing happens).
+ *
+ * Thread-safety: must not run while another thread reads the same drill.
+ *
+ * # Safety
+ * `drill` is NULL or a drill from `lt_mock_recall` that was not freed yet.
+ */
+void lt_mock_recall_free(LtMockRecall *drill);
+
+/**
  * A lot's mass balance: in (received, produced, returned), out (shipped,
  * consumed, disposed, adjusted) and on hand, exactly, in the product's base unit.
  *
@@ -574,6 +816,28 @@ LtStatus lt_lot_info_json(const LtTracker *tracker,
                           const char *product,
                           const char *lot,
                           char **out_json);
+
+/**
+ * A product's master data: base unit, unit conversions, description.
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param product The product. Not NULL.
+ * @param[out] out_json Receives `{"product", "uom", "conversions": {"case": "12",
+ *             …}, "description", "declared"}`: a conversion `"case": "12"` means one
+ *             case is 12 base units; `declared` is false for a product known only
+ *             from a receipt (no `product` event). Not NULL; untouched on failure.
+ * @return `LT_OK`; `LT_ERR_UNKNOWN_PRODUCT`; `LT_ERR_NULL_POINTER`,
+ *         `LT_ERR_INVALID_UTF8`.
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: may run concurrently with any call but `lt_tracker_free`.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `product` is NULL or NUL-terminated;
+ * `out_json` is NULL or valid for a write.
+ */
+LtStatus lt_product_json(const LtTracker *tracker, const char *product, char **out_json);
 
 /**
  * Every event that touched a lot (stock movements and status changes), in event
@@ -767,7 +1031,8 @@ LtStatus lt_execute_recall_json(LtTracker *tracker,
  * @param event_json The event, UTF-8 JSON, NUL-terminated. Not NULL.
  * @return `LT_OK` (also when the identical event was recorded before: idempotent);
  *         `LT_ERR_MALFORMED_JSON`, `LT_ERR_MISSING_FIELD`, `LT_ERR_UNKNOWN_KIND`,
- *         `LT_ERR_INVALID_TIME`, `LT_ERR_INVALID_FIELD` for a bad event; the
+ *         `LT_ERR_INVALID_TIME`, `LT_ERR_INVALID_FIELD` for a bad event (also an
+ *         empty identifier, or one holding a control character such as `\u0000`); the
  *         validation errors (`LT_ERR_UNKNOWN_LOT`, `LT_ERR_INSUFFICIENT_STOCK`,
  *         `LT_ERR_DUPLICATE_EVENT`, …); `LT_ERR_STORAGE` when the store fails.
  *         On error nothing is recorded.
@@ -789,9 +1054,7 @@ LtStatus lt_record_json(LtTracker *tracker, const char *event_json);
  * @param[out] out_seq Receives the event's sequence number in the log; may be NULL.
  * @param[out] out_event_id Receives the event's id (generated when the JSON has
  *             none); may be NULL. Free it with `lt_string_free`.
- * @return As `lt_record_json`; an `event_id` holding a NUL byte (`\u0000`) is
- *         refused with `LT_ERR_INVALID_FIELD` before anything is recorded.
- *         Out-parameters are untouched on error.
+ * @return As `lt_record_json`. Out-parameters are untouched on error.
  *
  * Thread-safety: as `lt_record_json`.
  *
@@ -1332,6 +1595,149 @@ LtStatus lt_location(LtTracker *tracker,
                      char **out_event_id);
 
 /**
+ * A lot's mass balance converted into a reporting unit, with the percentage
+ * accounted for (out + on hand, against in) and whether it is within a tolerance.
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param product Product of the lot. Not NULL.
+ * @param lot Lot code. Not NULL.
+ * @param unit The reporting unit (`"kg"`, `"lb"`, `"l"`, or any unit the product
+ *        declares a conversion to). Not NULL.
+ * @param tol_low_pct Lowest accepted percentage, a decimal string (`"95"`,
+ *        `"99.5"`). Not NULL.
+ * @param tol_high_pct Highest accepted percentage (`"105"`). Not NULL.
+ * @param[out] out_json Receives `{"product", "lot", "uom", "received", "produced",
+ *             "returned", "shipped", "consumed", "disposed", "adjusted", "on_hand",
+ *             "unaccounted", "accounted_pct", "pass", "tolerance": {"low",
+ *             "high"}}`, every figure a decimal string in `unit` (`uom` is
+ *             `unit`). Not NULL; untouched on failure.
+ * @return `LT_OK`; `LT_ERR_INCOMPATIBLE_UNITS` when the product has no path to
+ *         `unit`; `LT_ERR_INVALID_FIELD` for a percentage that is not a
+ *         non-negative decimal or a low above the high; `LT_ERR_UNKNOWN_PRODUCT`,
+ *         `LT_ERR_UNKNOWN_LOT`; `LT_ERR_NULL_POINTER`, `LT_ERR_INVALID_UTF8`.
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: may run concurrently with any call but `lt_tracker_free`.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; the strings are NULL or NUL-terminated;
+ * `out_json` is NULL or valid for a write.
+ */
+LtStatus lt_mass_balance_in_json(const LtTracker *tracker,
+                                 const char *product,
+                                 const char *lot,
+                                 const char *unit,
+                                 const char *tol_low_pct,
+                                 const char *tol_high_pct,
+                                 char **out_json);
+
+/**
+ * Every live transform's yield in a reporting unit (outputs ÷ inputs, in
+ * percent), flagging those outside the declared yield range of their output
+ * products (a `product` event's `"yield_range": ["0.5", "0.7"]`).
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param unit The reporting unit both sides are converted into. Not NULL.
+ * @param[out] out_json Receives `[{"event_id", "uom", "inputs", "outputs",
+ *             "yield_pct", "expected_pct": ["50", "70"] or null, "flagged"}]` in
+ *             recording order (an empty array without transforms). Not NULL;
+ *             untouched on failure.
+ * @return `LT_OK`; `LT_ERR_INCOMPATIBLE_UNITS` when a product of a transform has
+ *         no path to `unit` (the message names the transform and the product);
+ *         `LT_ERR_NULL_POINTER`, `LT_ERR_INVALID_UTF8`.
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: may run concurrently with any call but `lt_tracker_free`.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `unit` is NULL or NUL-terminated;
+ * `out_json` is NULL or valid for a write.
+ */
+LtStatus lt_transform_yields_json(const LtTracker *tracker, const char *unit, char **out_json);
+
+/**
+ * A snapshot of everything that had happened by event time `time`, as known now:
+ * the live events whose event time is at or before `time` (voided events are out;
+ * events recorded late with an earlier event time are in).
+ *
+ * The snapshot is a new tracker over an in-memory copy of those events: every
+ * query (traces, recalls, balances, mock recalls …) can be asked of it. It is
+ * read-only in spirit: it is in lenient stock mode, and what is recorded into it
+ * stays in the copy (never in `tracker`'s store) and is lost when it is freed.
+ * It does not follow later events of `tracker`.
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param time The event time, RFC 3339 with offset. Not NULL.
+ * @param[out] out Receives the snapshot. Not NULL; untouched on failure.
+ * @return `LT_OK`; `LT_ERR_INVALID_TIME`; `LT_ERR_NULL_POINTER`,
+ *         `LT_ERR_INVALID_UTF8`.
+ *
+ * Ownership: the caller owns the snapshot and frees it with `lt_tracker_free()`.
+ * It is independent of `tracker`: either may be freed first.
+ *
+ * Thread-safety: may run concurrently with any call on `tracker` except
+ * `lt_tracker_free`. The snapshot is a tracker like any other.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `time` is NULL or NUL-terminated; `out` is
+ * NULL or valid for a write.
+ */
+LtStatus lt_tracker_as_of(const LtTracker *tracker, const char *time, LtTracker **out);
+
+/**
+ * A snapshot of what the tracker knew at recorded time `recorded_time`: the events
+ * recorded up to then, with the voids recorded up to then — before later
+ * corrections and late-arriving events. The question a regulator asks after a
+ * correction: "what did your system say on the 3rd?"
+ *
+ * Like `lt_tracker_as_of`, the snapshot is a new, read-only-in-spirit tracker
+ * over an in-memory copy (lenient stock mode; recordings into it stay in the copy).
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param recorded_time The recorded time, RFC 3339 with offset (compare
+ *        `lt_recorded_at`). Not NULL.
+ * @param[out] out Receives the snapshot. Not NULL; untouched on failure.
+ * @return `LT_OK`; `LT_ERR_INVALID_TIME`; `LT_ERR_NULL_POINTER`,
+ *         `LT_ERR_INVALID_UTF8`.
+ *
+ * Ownership: the caller owns the snapshot and frees it with `lt_tracker_free()`.
+ * It is independent of `tracker`: either may be freed first.
+ *
+ * Thread-safety: as `lt_tracker_as_of`.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `recorded_time` is NULL or NUL-terminated;
+ * `out` is NULL or valid for a write.
+ */
+LtStatus lt_tracker_as_known_at(const LtTracker *tracker,
+                                const char *recorded_time,
+                                LtTracker **out);
+
+/**
+ * When an event was recorded by the tracker (not its event time).
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param event_id The event's id. Not NULL.
+ * @param[out] out_time Receives the recorded time, RFC 3339 in UTC with
+ *             microseconds (`"2026-03-05T09:12:44.123456Z"`), as the store keeps
+ *             it; pass it to `lt_tracker_as_known_at` to see what the tracker knew
+ *             right after recording the event. Not NULL; untouched on failure.
+ * @return `LT_OK`; `LT_ERR_UNKNOWN_EVENT`; `LT_ERR_NULL_POINTER`,
+ *         `LT_ERR_INVALID_UTF8`.
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: may run concurrently with any call but `lt_tracker_free`.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `event_id` is NULL or NUL-terminated;
+ * `out_time` is NULL or valid for a write.
+ */
+LtStatus lt_recorded_at(const LtTracker *tracker, const char *event_id, char **out_time);
+
+/**
  * Frees a string that a lottrack function returned through a `char **`
  * out-parameter (JSON, CSV, an event id).
  *
@@ -1529,6 +1935,25 @@ LtStatus lt_trace_json(const LtTrace *trace, char **out_json);
 LtStatus lt_trace_dot(const LtTrace *trace, char **out_dot);
 
 /**
+ * The trace as an SVG picture, drawn by Graphviz (`dot -Tsvg`) from the text of
+ * `lt_trace_dot`. Graphviz must be installed where the program runs (the `dot`
+ * program on the `PATH`); the call starts it as a child process and waits.
+ *
+ * @param trace The trace. Not NULL.
+ * @param[out] out_svg Receives the SVG document. Not NULL; untouched on failure.
+ * @return `LT_OK`; `LT_ERR_STORAGE` when `dot` cannot be run or fails (the
+ *         message says so; `lt_trace_dot` still works); `LT_ERR_NULL_POINTER`.
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: a trace may be read from several threads at once.
+ *
+ * # Safety
+ * `trace` is NULL or a live trace; `out_svg` is NULL or valid for a write.
+ */
+LtStatus lt_trace_svg(const LtTrace *trace, char **out_svg);
+
+/**
  * Frees a trace and the strings `lt_trace_lot` returned from it.
  *
  * @param trace The trace, or NULL (then nothing happens).
@@ -1688,11 +2113,13 @@ LtStatus lt_tracker_open_with(const char *sqlite_path,
  *
  * Thread-safety: must not run concurrently with any other call on the same
  * tracker, and the tracker must not be used afterwards. Trace handles
- * (`LtTrace`) and strings obtained from it stay valid: they own their data.
+ * (`LtTrace`), drills (`LtMockRecall`), snapshots and strings obtained from it
+ * stay valid: they own their data.
  *
  * # Safety
  * `tracker` is NULL or a tracker from `lt_tracker_new_memory` / `lt_tracker_open`
- * that was not freed yet and is not in use by another thread.
+ * (or a snapshot from `lt_tracker_as_of` / `lt_tracker_as_known_at`) that was not
+ * freed yet and is not in use by another thread.
  */
 void lt_tracker_free(LtTracker *tracker);
 

@@ -2,11 +2,10 @@
 
 use std::ffi::c_char;
 
-use lottrack_core::Fsma204Filter;
+use lottrack_core::{Fsma204Filter, LotKey};
 
 use crate::error::LtStatus;
 use crate::guard::{arg_opt_str, arg_out, arg_time, arg_tracker, c_string, guard, write_string};
-use crate::recall::parse_lots;
 use crate::tracker::LtTracker;
 
 /// The FSMA 204 electronic sortable spreadsheet (CSV, RFC 4180) of the critical
@@ -45,7 +44,7 @@ pub unsafe extern "C" fn lt_fsma204_csv(
             let start = arg_time(start, "start", "")?;
             let end = arg_time(end, "end", "")?;
             let roots = match arg_opt_str(lots_json, "lots_json")? {
-                Some(json) => Some(parse_lots(json)?),
+                Some(json) => Some(LotKey::list_from_json(json)?),
                 None => None,
             };
             let out = arg_out(out_csv, "out_csv")?;

@@ -163,7 +163,8 @@ pub unsafe fn arg_ref<'a, T>(p: *const T, name: &'static str) -> FfiResult<&'a T
 /// The tracker behind a handle.
 ///
 /// # Safety
-/// `p` is NULL or a live handle from `lt_tracker_new_memory` / `lt_tracker_open`.
+/// `p` is NULL or a live tracker handle (`lt_tracker_new_memory`, `lt_tracker_open`,
+/// a snapshot).
 pub unsafe fn arg_tracker<'a>(p: *const LtTracker) -> FfiResult<&'a Tracker> {
     // SAFETY: the caller's contract.
     unsafe { arg_ref(p, "tracker") }.map(|t| &t.inner)
@@ -218,8 +219,10 @@ pub fn c_string(s: String, what: &str) -> FfiResult<CString> {
     CString::new(s).map_err(|_| nul_in_string(what))
 }
 
-/// The error for a result string that holds a NUL byte (possible only when a JSON
-/// event put `\u0000` into an identifier).
+/// The error for a result string that holds a NUL byte. The engine refuses control
+/// characters in identifiers, but free text recorded through JSON (a document
+/// number, a reason) may hold `\u0000`, and so may identifiers in a store written
+/// before that rule.
 pub fn nul_in_string(what: &str) -> FfiError {
     FfiError::Core(Error::InvalidField {
         event_id: String::new(),

@@ -6,8 +6,10 @@ use std::borrow::Cow;
 use std::ffi::c_char;
 
 use chrono::NaiveDate;
+use lottrack_core::model::parse_date;
 use lottrack_core::{Error, LotAttrs, LotKey, LotQty};
 
+use crate::error::FfiError;
 use crate::guard::{FfiResult, arg_opt_str_named, arg_slice, arg_str_named};
 
 /// A quantity of a lot in a unit: one line of a receipt, shipment, transform, pack …
@@ -78,6 +80,32 @@ fn field(prefix: &str, name: &str) -> Cow<'static, str> {
     Cow::Owned(format!("{prefix}.{name}"))
 }
 
+/// Names the C argument and the event in an engine error about one field: the
+/// engine checks the value (`quantity` is not a decimal) without knowing that it
+/// came from `inputs[2]` of event `E7`. Other errors pass unchanged.
+fn in_context(e: Error, at: Option<&str>, event_id: &str) -> FfiError {
+    match e {
+        Error::InvalidField {
+            event_id: ev,
+            field,
+            reason,
+        } => Error::InvalidField {
+            event_id: if ev.is_empty() {
+                event_id.to_string()
+            } else {
+                ev
+            },
+            field: match at {
+                Some(at) => format!("{at}.{field}"),
+                None => field,
+            },
+            reason,
+        }
+        .into(),
+        other => other.into(),
+    }
+}
+
 /// Converts one lot line; `at` names it in messages (`item`, `inputs[2]`).
 ///
 /// # Safety
@@ -92,14 +120,7 @@ pub unsafe fn lot_qty(q: &LtLotQty, at: &str, event_id: &str) -> FfiResult<LotQt
             arg_str_named(q.uom, || field(at, "uom"))?,
         )
     };
-    LotQty::new(product, lot, quantity, uom).ok_or_else(|| {
-        Error::InvalidField {
-            event_id: event_id.to_string(),
-            field: format!("{at}.quantity"),
-            reason: format!("`{quantity}` for lot (`{product}`, `{lot}`) is not a finite decimal"),
-        }
-        .into()
-    })
+    LotQty::parse(product, lot, quantity, uom).map_err(|e| in_context(e, Some(at), event_id))
 }
 
 /// Converts an array of lot lines named `name` (`inputs`, `contents` …).
@@ -147,19 +168,8 @@ pub unsafe fn lot_keys(p: *const LtLotKey, n: usize, name: &'static str) -> FfiR
 }
 
 fn date(s: Option<&str>, name: &str, event_id: &str) -> FfiResult<Option<NaiveDate>> {
-    match s {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|e| {
-                Error::InvalidField {
-                    event_id: event_id.to_string(),
-                    field: name.to_string(),
-                    reason: format!("`{s}` is not a YYYY-MM-DD date: {e}"),
-                }
-                .into()
-            }),
-    }
+    s.map(|s| parse_date(s, name).map_err(|e| in_context(e, None, event_id)))
+        .transpose()
 }
 
 /// Converts optional lot attributes named `name`.

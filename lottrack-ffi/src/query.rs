@@ -7,7 +7,7 @@
 
 use std::ffi::c_char;
 
-use chrono::NaiveDate;
+use lottrack_core::model::parse_date;
 use lottrack_core::quantity::parse_decimal;
 use lottrack_core::{Error, LotKey, TraceOptions, Tracker};
 
@@ -176,6 +176,46 @@ pub unsafe extern "C" fn lt_lot_info_json(
     })
 }
 
+/// A product's master data: base unit, unit conversions, description.
+///
+/// @param tracker The tracker. Not NULL.
+/// @param product The product. Not NULL.
+/// @param[out] out_json Receives `{"product", "uom", "conversions": {"case": "12",
+///             …}, "description", "declared"}`: a conversion `"case": "12"` means one
+///             case is 12 base units; `declared` is false for a product known only
+///             from a receipt (no `product` event). Not NULL; untouched on failure.
+/// @return `LT_OK`; `LT_ERR_UNKNOWN_PRODUCT`; `LT_ERR_NULL_POINTER`,
+///         `LT_ERR_INVALID_UTF8`.
+///
+/// Ownership: the caller frees the string with `lt_string_free()`.
+///
+/// Thread-safety: may run concurrently with any call but `lt_tracker_free`.
+///
+/// # Safety
+/// `tracker` is NULL or a live tracker; `product` is NULL or NUL-terminated;
+/// `out_json` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_product_json(
+    tracker: *const LtTracker,
+    product: *const c_char,
+    out_json: *mut *mut c_char,
+) -> LtStatus {
+    guard("lt_product_json", || {
+        // SAFETY: the caller's contract; each pointer is checked before use.
+        unsafe {
+            let t = arg_tracker(tracker)?;
+            let product = arg_str(product, "product")?;
+            let out = arg_out(out_json, "out_json")?;
+            let info = t.product(product).ok_or_else(|| Error::UnknownProduct {
+                event_id: String::new(),
+                product: product.to_string(),
+            })?;
+            write_string(out, json_string(&info, "product")?);
+        }
+        Ok(())
+    })
+}
+
 /// Every event that touched a lot (stock movements and status changes), in event
 /// time order, in the event JSON format.
 ///
@@ -266,12 +306,7 @@ pub unsafe extern "C" fn lt_expiring_before_json(
             let t = arg_tracker(tracker)?;
             let d = arg_str(date, "date")?;
             let out = arg_out(out_json, "out_json")?;
-            let day =
-                NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| Error::InvalidField {
-                    event_id: String::new(),
-                    field: "date".into(),
-                    reason: format!("`{d}` is not a YYYY-MM-DD date: {e}"),
-                })?;
+            let day = parse_date(d, "date")?;
             write_string(out, json_string(&t.expiring_before(day), "expiring lots")?);
         }
         Ok(())

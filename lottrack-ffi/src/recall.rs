@@ -3,47 +3,13 @@
 
 use std::ffi::c_char;
 
-use lottrack_core::{Error, LotKey, RecallReport, TraceOptions, Tracker};
-use serde_json::Value;
+use lottrack_core::{LotKey, RecallReport, TraceOptions, Tracker};
 
 use crate::error::LtStatus;
 use crate::guard::{
     FfiResult, arg_opt_str, arg_out, arg_str, arg_time, arg_tracker, c_string, guard, write_string,
 };
 use crate::tracker::LtTracker;
-
-/// Reads `[{"product": "...", "lot": "..."}, ...]`.
-pub(crate) fn parse_lots(json: &str) -> Result<Vec<LotKey>, Error> {
-    let shape = "lots must be a JSON array of {\"product\": ..., \"lot\": ...} objects";
-    let v: Value = serde_json::from_str(json).map_err(|e| Error::MalformedJson {
-        message: format!("lots_json: {e}"),
-    })?;
-    let arr = v.as_array().ok_or_else(|| Error::MalformedJson {
-        message: shape.into(),
-    })?;
-    let mut keys = Vec::with_capacity(arr.len());
-    for (i, item) in arr.iter().enumerate() {
-        let obj = item.as_object().ok_or_else(|| Error::InvalidField {
-            event_id: String::new(),
-            field: format!("lots[{i}]"),
-            reason: shape.into(),
-        })?;
-        let get = |name: &str| match obj.get(name) {
-            Some(Value::String(s)) => Ok(s.as_str()),
-            None | Some(Value::Null) => Err(Error::MissingField {
-                event_id: String::new(),
-                field: format!("lots[{i}].{name}"),
-            }),
-            Some(other) => Err(Error::InvalidField {
-                event_id: String::new(),
-                field: format!("lots[{i}].{name}"),
-                reason: format!("must be a string, got {other}"),
-            }),
-        };
-        keys.push(LotKey::new(get("product")?, get("lot")?));
-    }
-    Ok(keys)
-}
 
 /// The shared body of the report functions.
 ///
@@ -60,7 +26,7 @@ unsafe fn report(
     // SAFETY: the caller's contract; each pointer is checked before use.
     unsafe {
         let t: &Tracker = arg_tracker(tracker)?;
-        let lots = parse_lots(arg_str(lots_json, "lots_json")?)?;
+        let lots = LotKey::list_from_json(arg_str(lots_json, "lots_json")?)?;
         let out = arg_out(out, out_name)?;
         let r = t.recall(&lots, &TraceOptions::default())?;
         write_string(out, c_string(render(&r), what)?);
@@ -180,7 +146,7 @@ pub unsafe extern "C" fn lt_execute_recall_json(
         // SAFETY: the caller's contract; each pointer is checked before use.
         unsafe {
             let t = arg_tracker(tracker)?;
-            let lots = parse_lots(arg_str(lots_json, "lots_json")?)?;
+            let lots = LotKey::list_from_json(arg_str(lots_json, "lots_json")?)?;
             let id = arg_opt_str(event_id, "event_id")?.filter(|s| !s.is_empty());
             let time = arg_time(time, "time", id.unwrap_or(""))?;
             let out = arg_out(out_json, "out_json")?;
@@ -189,24 +155,4 @@ pub unsafe extern "C" fn lt_execute_recall_json(
         }
         Ok(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lots_json_shapes() {
-        let k =
-            parse_lots(r#"[{"product":"p","lot":"L"},{"product":"q","lot":"M"}]"#).expect("valid");
-        assert_eq!(k.len(), 2);
-        assert_eq!(&*k[1].lot, "M");
-        assert!(parse_lots("[]").expect("empty").is_empty());
-        let code = |s: &str| parse_lots(s).expect_err("invalid").code();
-        assert_eq!(code("{nope"), 1);
-        assert_eq!(code(r#"{"product":"p"}"#), 1);
-        assert_eq!(code(r#"[{"product":"p"}]"#), 2);
-        assert_eq!(code(r#"[{"product":"p","lot":7}]"#), 5);
-        assert_eq!(code(r#"["p/L"]"#), 5);
-    }
 }

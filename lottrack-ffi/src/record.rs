@@ -12,7 +12,7 @@
 
 use std::ffi::c_char;
 
-use lottrack_core::{Error, Event, LotStatus, Time, Tracker};
+use lottrack_core::{Event, LotStatus, Time, Tracker};
 
 use crate::error::LtStatus;
 use crate::guard::{
@@ -86,12 +86,13 @@ impl Head<'_> {
 ///
 /// # Safety
 /// `out_seq` and `out_event_id` are NULL or valid for a write.
-unsafe fn write_outs(
+pub(crate) unsafe fn write_outs(
     r: lottrack_core::Recorded,
     out_seq: *mut u64,
     out_event_id: *mut *mut c_char,
 ) -> FfiResult {
-    // Event ids come from C strings or are generated: never a NUL inside.
+    // The engine refuses ids with control characters, so this conversion cannot
+    // fail for an event it recorded; it stays as the boundary's guarantee.
     let id = if out_event_id.is_null() {
         None
     } else {
@@ -114,7 +115,8 @@ unsafe fn write_outs(
 /// @param event_json The event, UTF-8 JSON, NUL-terminated. Not NULL.
 /// @return `LT_OK` (also when the identical event was recorded before: idempotent);
 ///         `LT_ERR_MALFORMED_JSON`, `LT_ERR_MISSING_FIELD`, `LT_ERR_UNKNOWN_KIND`,
-///         `LT_ERR_INVALID_TIME`, `LT_ERR_INVALID_FIELD` for a bad event; the
+///         `LT_ERR_INVALID_TIME`, `LT_ERR_INVALID_FIELD` for a bad event (also an
+///         empty identifier, or one holding a control character such as `\u0000`); the
 ///         validation errors (`LT_ERR_UNKNOWN_LOT`, `LT_ERR_INSUFFICIENT_STOCK`,
 ///         `LT_ERR_DUPLICATE_EVENT`, …); `LT_ERR_STORAGE` when the store fails.
 ///         On error nothing is recorded.
@@ -145,9 +147,7 @@ pub unsafe extern "C" fn lt_record_json(
 /// @param[out] out_seq Receives the event's sequence number in the log; may be NULL.
 /// @param[out] out_event_id Receives the event's id (generated when the JSON has
 ///             none); may be NULL. Free it with `lt_string_free`.
-/// @return As `lt_record_json`; an `event_id` holding a NUL byte (`\u0000`) is
-///         refused with `LT_ERR_INVALID_FIELD` before anything is recorded.
-///         Out-parameters are untouched on error.
+/// @return As `lt_record_json`. Out-parameters are untouched on error.
 ///
 /// Thread-safety: as `lt_record_json`.
 ///
@@ -163,16 +163,9 @@ pub unsafe extern "C" fn lt_record_json_ex(
     guard("lt_record_json_ex", || {
         // SAFETY: the caller's contract.
         let (t, json) = unsafe { (arg_tracker(tracker)?, arg_str(event_json, "event_json")?) };
-        let ev = Event::from_json(json)?;
-        if ev.event_id.contains('\0') {
-            return Err(Error::InvalidField {
-                event_id: ev.event_id.replace('\0', "\\0"),
-                field: "event_id".into(),
-                reason: "contains a NUL byte, which a C string cannot hold".into(),
-            }
-            .into());
-        }
-        let r = t.record(ev)?;
+        // The core refuses identifiers with control characters (NUL included), so
+        // the id written back always fits a C string.
+        let r = t.record(Event::from_json(json)?)?;
         // SAFETY: the caller's contract.
         unsafe { write_outs(r, out_seq, out_event_id) }
     })
@@ -813,14 +806,7 @@ pub unsafe extern "C" fn lt_set_status(
         unsafe {
             let h = head(tracker, event_id, time, documents, n_documents)?;
             let s = arg_str(status, "status")?;
-            let st = LotStatus::parse(s).ok_or_else(|| Error::InvalidField {
-                event_id: h.event_id.to_string(),
-                field: "status".into(),
-                reason: format!(
-                    "unknown status `{s}` (expected active, on_hold, quarantined, recalled, \
-                     consumed, expired, hold, release, quarantine or recall)"
-                ),
-            })?;
+            let st = LotStatus::parse_or_err(s, h.event_id)?;
             let lots = lot_keys(lots, n_lots, "lots")?;
             let reason = arg_opt_str(reason, "reason")?;
             h.record(

@@ -429,6 +429,37 @@ pub unsafe extern "C" fn lt_trace_dot(
     })
 }
 
+/// The trace as an SVG picture, drawn by Graphviz (`dot -Tsvg`) from the text of
+/// `lt_trace_dot`. Graphviz must be installed where the program runs (the `dot`
+/// program on the `PATH`); the call starts it as a child process and waits.
+///
+/// @param trace The trace. Not NULL.
+/// @param[out] out_svg Receives the SVG document. Not NULL; untouched on failure.
+/// @return `LT_OK`; `LT_ERR_STORAGE` when `dot` cannot be run or fails (the
+///         message says so; `lt_trace_dot` still works); `LT_ERR_NULL_POINTER`.
+///
+/// Ownership: the caller frees the string with `lt_string_free()`.
+///
+/// Thread-safety: a trace may be read from several threads at once.
+///
+/// # Safety
+/// `trace` is NULL or a live trace; `out_svg` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_trace_svg(
+    trace: *const LtTrace,
+    out_svg: *mut *mut c_char,
+) -> LtStatus {
+    guard("lt_trace_svg", || {
+        // SAFETY: the caller's contract.
+        let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
+        let out = arg_out(out_svg, "out_svg")?;
+        let svg = c_string(t.trace.to_svg()?, "trace SVG")?;
+        // SAFETY: checked non-NULL.
+        unsafe { write_string(out, svg) };
+        Ok(())
+    })
+}
+
 /// Frees a trace and the strings `lt_trace_lot` returned from it.
 ///
 /// @param trace The trace, or NULL (then nothing happens).
@@ -504,4 +535,47 @@ pub unsafe extern "C" fn lt_trace_backward_json(
         // SAFETY: the caller's contract.
         unsafe { trace_json(Tracker::trace_backward, tracker, product, lot, out_json) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lottrack_core::{TraceDirection, TraceLot};
+
+    /// The engine refuses control characters in identifiers when recording, but a
+    /// store written before that rule may still hold a lot code with a NUL byte:
+    /// the handle refuses to hand it out as a C string, the JSON form carries it.
+    #[test]
+    fn a_name_with_a_nul_byte_is_refused_not_truncated() {
+        let lot = |p: &str, l: &str, depth| TraceLot {
+            product: p.into(),
+            lot: l.into(),
+            depth,
+        };
+        let trace = Trace {
+            direction: TraceDirection::Forward,
+            root: LotKey::new("p", "R"),
+            lots: vec![lot("p", "bad\0lot", 1), lot("q", "ok", 2)],
+            links: Vec::new(),
+            shipments: Vec::new(),
+            receipts: Vec::new(),
+        };
+        let tr = Box::into_raw(Box::new(LtTrace::new(trace)));
+        let (mut p, mut l, mut d) = (std::ptr::null(), std::ptr::null(), 0u32);
+        unsafe {
+            assert_eq!(lt_trace_len(tr), 2);
+            let st = lt_trace_lot(tr, 0, &mut p, &mut l, &mut d);
+            assert_eq!(st, LtStatus::LtErrInvalidField);
+            assert!(p.is_null() && l.is_null() && d == 0);
+            assert_eq!(lt_trace_lot(tr, 1, &mut p, &mut l, &mut d), LtStatus::LtOk);
+            assert_eq!(std::ffi::CStr::from_ptr(l).to_bytes(), b"ok");
+            assert_eq!(d, 2);
+            let mut json = std::ptr::null_mut();
+            assert_eq!(lt_trace_json(tr, &mut json), LtStatus::LtOk);
+            let text = std::ffi::CStr::from_ptr(json).to_str().expect("utf-8");
+            assert!(text.contains(r"bad\u0000lot"), "{text}");
+            crate::string::lt_string_free(json);
+            lt_trace_free(tr);
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use lottrack_core::store::SqliteStore;
+use lottrack_core::store::SqliteOptions;
 use lottrack_core::{StockMode, Tracker, TrackerOptions};
 
 use crate::error::LtStatus;
@@ -12,8 +12,9 @@ use crate::guard::{
 
 /// The traceability engine over one event store (in memory or a SQLite file).
 ///
-/// Create it with `lt_tracker_new_memory()` or `lt_tracker_open()`, free it with
-/// `lt_tracker_free()`.
+/// Create it with `lt_tracker_new_memory()` or `lt_tracker_open()` (or take a
+/// bitemporal snapshot of one with `lt_tracker_as_of()` / `lt_tracker_as_known_at()`),
+/// free it with `lt_tracker_free()`.
 ///
 /// Thread-safety: one tracker may be shared by any number of threads. Every
 /// recording function (`lt_record_json`, `lt_receive`, … `lt_import_jsonl`) and
@@ -26,7 +27,7 @@ pub struct LtTracker {
     pub(crate) inner: Tracker,
 }
 
-fn boxed(t: Tracker) -> *mut LtTracker {
+pub(crate) fn boxed(t: Tracker) -> *mut LtTracker {
     Box::into_raw(Box::new(LtTracker { inner: t }))
 }
 
@@ -201,7 +202,7 @@ pub unsafe extern "C" fn lt_tracker_open_with(
         let (path, opts) =
             unsafe { (arg_str(sqlite_path, "sqlite_path")?, self::options(options)) };
         let out = arg_out(out, "out")?;
-        let t = Tracker::open_with(SqliteStore::open(path)?, opts)?;
+        let t = Tracker::open_sqlite_with(path, SqliteOptions::default(), opts)?;
         // SAFETY: checked non-NULL; valid for a write by the contract.
         unsafe { out.write(boxed(t)) };
         Ok(())
@@ -215,11 +216,13 @@ pub unsafe extern "C" fn lt_tracker_open_with(
 ///
 /// Thread-safety: must not run concurrently with any other call on the same
 /// tracker, and the tracker must not be used afterwards. Trace handles
-/// (`LtTrace`) and strings obtained from it stay valid: they own their data.
+/// (`LtTrace`), drills (`LtMockRecall`), snapshots and strings obtained from it
+/// stay valid: they own their data.
 ///
 /// # Safety
 /// `tracker` is NULL or a tracker from `lt_tracker_new_memory` / `lt_tracker_open`
-/// that was not freed yet and is not in use by another thread.
+/// (or a snapshot from `lt_tracker_as_of` / `lt_tracker_as_known_at`) that was not
+/// freed yet and is not in use by another thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn lt_tracker_free(tracker: *mut LtTracker) {
     if tracker.is_null() {

@@ -28,6 +28,10 @@ pub struct ProductInfo {
     pub description: Option<String>,
     /// Declared by a `product` event (false when implied by a first receipt).
     pub declared: bool,
+    /// Expiry inheritance margin in days, when lots inherit their inputs' expiry.
+    pub inherit_expiry: Option<i64>,
+    /// Accepted yield range (output ÷ input) of transforms producing it.
+    pub yield_range: Option<(rust_decimal::Decimal, rust_decimal::Decimal)>,
 }
 
 /// A party's or location's master data.

@@ -523,17 +523,20 @@ impl MockRecall {
         let mut farms: Vec<&str> = self.suppliers.iter().map(|r| r.party.as_str()).collect();
         farms.sort_unstable();
         farms.dedup();
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let _ = writeln!(
             m,
-            "\n## Upstream: {} receipts from {}\n",
-            self.suppliers.len(),
+            "\n## Upstream: {} from {}\n",
+            plural(self.suppliers.len(), "receipt", "receipts"),
             farms.join(", ")
         );
+        let deepest = self.lots.iter().map(|l| l.depth).max().unwrap_or(0) as usize;
         let _ = writeln!(
             m,
-            "Affected lots: {} (deepest {} transform steps).",
+            "Affected lots: {} (deepest {}).",
             self.lots.len(),
-            self.lots.iter().map(|l| l.depth).max().unwrap_or(0)
+            plural(deepest, "transform step", "transform steps")
         );
         m
     }

@@ -9,10 +9,9 @@ use serde::Serialize;
 use crate::balance::{MassBalance, mass_balance};
 use crate::error::Result;
 use crate::event::{Event, Time};
-use crate::inventory::{StockLine, stock_lines};
-use crate::ledger::Role;
+use crate::ledger::{Place, Role};
 use crate::model::{LotKey, LotStatus};
-use crate::trace::{Shipment, TraceDirection, TraceOptions, movements, reach};
+use crate::trace::{Shipment, TraceDirection, TraceOptions, movements_into, reach};
 use crate::tracker::Tracker;
 
 /// Stock of an affected lot at one location.
@@ -170,17 +169,34 @@ impl Tracker {
             let filter = opts.filter();
             let mut out_lots = Vec::with_capacity(reached.len());
             let mut by_customer: BTreeMap<String, Vec<Shipment>> = BTreeMap::new();
+            let mut moved = Vec::new();
             for &(n, depth) in &reached {
                 let rec = &s.ledger.lots[n as usize];
-                let on_hand: Vec<OnHand> = stock_lines(s, n)
-                    .into_iter()
-                    .map(|l: StockLine| OnHand {
-                        location: l.location,
-                        container: l.container,
-                        quantity: l.quantity,
-                        uom: l.uom,
+                // As `stock_lines` orders them, without its per-line product and lot.
+                let mut on_hand: Vec<OnHand> = rec
+                    .stock
+                    .iter()
+                    .filter(|(_, q)| !q.is_zero())
+                    .map(|(p, q)| OnHand {
+                        location: s
+                            .place_location(*p)
+                            .map(|l| s.catalog.places.name(l).to_string())
+                            .unwrap_or_default(),
+                        container: match p {
+                            Place::Container(c) => {
+                                Some(s.ledger.container_ids.name(*c).to_string())
+                            }
+                            Place::Loc(_) => None,
+                        },
+                        quantity: *q,
+                        uom: s.catalog.base_uom(rec.product).to_string(),
                     })
                     .collect();
+                on_hand.sort_by(|a, b| {
+                    a.location
+                        .cmp(&b.location)
+                        .then_with(|| a.container.cmp(&b.container))
+                });
                 out_lots.push(RecallLot {
                     product: rec.key.product.to_string(),
                     lot: rec.key.lot.to_string(),
@@ -188,11 +204,14 @@ impl Tracker {
                     status: rec.status(),
                     on_hand,
                 });
-                for m in movements(s, n, Role::Shipped, filter) {
-                    by_customer
-                        .entry(m.party.clone())
-                        .or_default()
-                        .push(Shipment(m));
+                movements_into(s, n, Role::Shipped, filter, &mut moved);
+                for m in moved.drain(..) {
+                    match by_customer.get_mut(&m.party) {
+                        Some(v) => v.push(Shipment(m)),
+                        None => {
+                            by_customer.insert(m.party.clone(), vec![Shipment(m)]);
+                        }
+                    }
                 }
             }
             let customers = by_customer

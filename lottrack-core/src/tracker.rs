@@ -410,6 +410,8 @@ impl Tracker {
                 conversions: r.units.conversions.clone(),
                 description: r.description.clone(),
                 declared: r.declared,
+                inherit_expiry: r.rules.inherit_expiry,
+                yield_range: r.rules.yield_range,
             })
     }
 

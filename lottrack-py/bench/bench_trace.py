@@ -2,7 +2,8 @@
 
 1. ``trace_forward`` on a lot whose trace reaches ~4,000 lots (a synthetic tree:
    one received lot split over four transform levels, every leaf shipped), alone
-   and followed by ``to_dict()``; also iterating the lazy rows and ``to_pandas()``.
+   and followed by ``to_dict()``; also iterating the lazy rows and ``to_pandas()``,
+   a recall, a mock recall in kg and the trace as Graphviz DOT.
 2. ``import_jsonl`` ingest rate of ~200,000 generated events (receive → transform →
    two shipments per chain), into memory and into a SQLite store.
 
@@ -117,6 +118,8 @@ def main() -> None:
         except ImportError:
             pass
         print(f"recall + to_dict():              {median_ms(lambda: t.recall([('raw', 'ROOT')]).to_dict(), max(3, r // 3))}")
+        print(f"mock_recall (kg) + to_dict():    {median_ms(lambda: t.mock_recall([('raw', 'ROOT')], 'kg').to_dict(), max(3, r // 3))}")
+        print(f"trace_forward + to_dot():        {median_ms(lambda: t.trace_forward('raw', 'ROOT').to_dot(), max(3, r // 3))}")
 
         src = Path(tmp) / "ingest.jsonl"
         with src.open("w") as f:

@@ -19,7 +19,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Map, Number, Value};
 
-use crate::errors::{Fields, raise};
 use crate::lot_key::PyLotKey;
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -143,29 +142,24 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-fn prefix(event_id: Option<&str>) -> String {
-    match event_id {
-        Some(id) if !id.is_empty() => format!("event {id}: "),
-        _ => String::new(),
-    }
-}
-
-/// An `InvalidFieldError` for `field`.
+/// An `InvalidFieldError` for `field` (the core's error, so the core's message).
 pub(crate) fn invalid_field(
     py: Python<'_>,
     event_id: Option<&str>,
     field: &str,
     reason: String,
 ) -> PyErr {
-    let msg = format!("{}invalid field `{field}`: {reason}", prefix(event_id));
-    let mut f = Fields::new(py);
-    f.opt_str("event_id", event_id);
-    f.str("field", field);
-    f.str("reason", &reason);
-    raise(py, "InvalidField", msg, f)
+    crate::errors::core_err(
+        py,
+        lottrack_core::Error::InvalidField {
+            event_id: event_id.unwrap_or_default().to_string(),
+            field: field.to_string(),
+            reason,
+        },
+    )
 }
 
-/// An `InvalidTimeError` for `field`.
+/// An `InvalidTimeError` for `field` (the core's error, so the core's message).
 fn invalid_time(
     py: Python<'_>,
     event_id: Option<&str>,
@@ -173,16 +167,15 @@ fn invalid_time(
     value: &str,
     reason: &str,
 ) -> PyErr {
-    let msg = format!(
-        "{}invalid time `{value}` in `{field}`: {reason}",
-        prefix(event_id)
-    );
-    let mut f = Fields::new(py);
-    f.opt_str("event_id", event_id);
-    f.str("field", field);
-    f.str("value", value);
-    f.str("reason", reason);
-    raise(py, "InvalidTime", msg, f)
+    crate::errors::core_err(
+        py,
+        lottrack_core::Error::InvalidTime {
+            event_id: event_id.unwrap_or_default().to_string(),
+            field: field.to_string(),
+            value: value.to_string(),
+            reason: reason.to_string(),
+        },
+    )
 }
 
 /// RFC 3339 text of an aware `datetime`; a naive one is an `InvalidTimeError`
@@ -246,14 +239,17 @@ pub(crate) fn opt_time_arg(
     }
 }
 
-/// A time argument that defaults to now (UTC).
+/// A time argument that defaults to now (UTC, to the microsecond: what a Python
+/// `datetime` holds, so the event's time reads back exactly).
 pub(crate) fn time_or_now(
     py: Python<'_>,
     obj: Option<&Bound<'_, PyAny>>,
     event_id: Option<&str>,
     field: &str,
 ) -> PyResult<Time> {
-    Ok(opt_time_arg(py, obj, event_id, field)?.unwrap_or_else(|| chrono::Utc::now().into()))
+    use chrono::SubsecRound;
+    Ok(opt_time_arg(py, obj, event_id, field)?
+        .unwrap_or_else(|| chrono::Utc::now().trunc_subsecs(6).into()))
 }
 
 /// A calendar date argument: `datetime.date` or `"YYYY-MM-DD"`. A `datetime` is
@@ -282,14 +278,11 @@ pub(crate) fn date_arg(
             .ok_or_else(|| invalid_field(py, event_id, field, format!("{y}-{m}-{day}")));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_cow()?;
-        return NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
-            invalid_field(
-                py,
-                event_id,
-                field,
-                format!("`{s}` is not a YYYY-MM-DD date: {e}"),
-            )
+        return lottrack_core::model::parse_date(&s.to_cow()?, field).map_err(|e| match e {
+            lottrack_core::Error::InvalidField { field, reason, .. } => {
+                invalid_field(py, event_id, &field, reason)
+            }
+            other => crate::errors::core_err(py, other),
         });
     }
     Err(PyTypeError::new_err(format!(
@@ -647,4 +640,41 @@ pub(crate) fn py_to_json(py: Python<'_>, obj: &Bound<'_, PyAny>, path: &str) -> 
         "`{path}`: cannot be written as JSON: {}",
         type_name(obj)
     )))
+}
+
+/// A tolerance argument: `(low, high)` percentages (each a quantity), read by the
+/// core (`Tolerance::percent`); `None` is the core's default, 95–105 %.
+pub(crate) fn tolerance_arg(
+    py: Python<'_>,
+    obj: Option<&Bound<'_, PyAny>>,
+) -> PyResult<lottrack_core::reporting::Tolerance> {
+    use crate::errors::OrRaise;
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(lottrack_core::reporting::Tolerance::default());
+    };
+    let pair = (obj.is_instance_of::<PyTuple>() || obj.is_instance_of::<PyList>())
+        && obj.len().ok() == Some(2);
+    if !pair {
+        return Err(PyTypeError::new_err(format!(
+            "`tolerance` must be a (low, high) pair of percentages, e.g. (95, 105), not {}",
+            type_name(obj)
+        )));
+    }
+    let low = quantity_text(py, &obj.get_item(0)?, None, "tolerance.low")?;
+    let high = quantity_text(py, &obj.get_item(1)?, None, "tolerance.high")?;
+    lottrack_core::reporting::Tolerance::percent(&low, &high).or_raise(py)
+}
+
+/// A list of `str` (not a single `str`).
+pub(crate) fn str_list(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
+    if obj.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "`{field}` must be a list of str, not a str"
+        )));
+    }
+    let mut out = Vec::new();
+    for item in obj.try_iter()? {
+        out.push(str_of(&item?, field)?);
+    }
+    Ok(out)
 }

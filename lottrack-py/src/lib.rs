@@ -5,20 +5,27 @@
 //! domain logic: every rule lives in lottrack-core.
 
 mod convert;
+mod customer_exposure;
 mod customer_shipments;
 mod deficit;
 mod document;
+mod epcis_import_summary;
 mod errors;
 mod event;
 mod exposed_lot;
 mod exposure;
 mod fefo_plan;
 mod import_summary;
+mod location_info;
+mod lot_exposure;
 mod lot_info;
 mod lot_key;
 mod mass_balance;
+mod mock_recall;
 mod on_hand;
+mod party_info;
 mod pick;
+mod product_info;
 mod recall_lot;
 mod recall_report;
 mod receipt;
@@ -32,6 +39,10 @@ mod trace;
 mod trace_link;
 mod trace_lot;
 mod tracker;
+mod transform_yield;
+mod unit_balance;
+mod unmapped_field;
+mod unsupported_event;
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -68,6 +79,17 @@ fn _lottrack(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<recorded::PyRecorded>()?;
     m.add_class::<import_summary::PyImportSummary>()?;
     m.add_class::<lot_info::PyLotInfo>()?;
+    m.add_class::<unit_balance::PyUnitBalance>()?;
+    m.add_class::<transform_yield::PyTransformYield>()?;
+    m.add_class::<mock_recall::PyMockRecall>()?;
+    m.add_class::<lot_exposure::PyLotExposure>()?;
+    m.add_class::<customer_exposure::PyCustomerExposure>()?;
+    m.add_class::<epcis_import_summary::PyEpcisImportSummary>()?;
+    m.add_class::<unsupported_event::PyUnsupportedEvent>()?;
+    m.add_class::<unmapped_field::PyUnmappedField>()?;
+    m.add_class::<product_info::PyProductInfo>()?;
+    m.add_class::<party_info::PyPartyInfo>()?;
+    m.add_class::<location_info::PyLocationInfo>()?;
     m.add_class::<rows::PyRows>()?;
     m.add_class::<row_iter::PyRowIter>()?;
     Ok(())

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert::lot_key;
+use crate::errors::OrRaise;
 use crate::lot_key::PyLotKey;
 use crate::result::result_methods;
 use crate::row_iter::PyRowIter;
@@ -93,6 +94,21 @@ result_methods!(PyTrace {
             self.0.shipments.len(),
             self.0.receipts.len()
         )
+    }
+
+    /// The trace as a Graphviz DOT digraph: lots are boxes labelled with product,
+    /// lot and the quantity shipped (forward) or received (backward), the root in
+    /// bold; customers are ``house`` shapes, suppliers ``invhouse`` shapes; edges
+    /// run the way goods flow, labelled with their event.
+    fn to_dot(&self) -> String {
+        self.0.to_dot()
+    }
+
+    /// The trace as SVG text, drawn by Graphviz's ``dot -Tsvg`` (GIL released).
+    /// Raises ``StorageError`` saying so when ``dot`` is not installed.
+    fn to_svg(&self, py: Python<'_>) -> PyResult<String> {
+        let t = self.0.clone();
+        py.detach(move || t.to_svg()).or_raise(py)
     }
 
     /// The trace as ``pandas.DataFrame`` objects: ``{"lots", "links", "shipments",

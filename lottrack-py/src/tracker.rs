@@ -15,28 +15,35 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use lottrack_core::store::{SqliteOptions, SqliteStore, Synchronous};
-use lottrack_core::{Event, StockMode, TraceOptions, Tracker, TrackerOptions};
+use lottrack_core::store::{SqliteOptions, Synchronous};
+use lottrack_core::{Event, Fsma204Filter, StockMode, TraceOptions, Tracker, TrackerOptions};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyMapping, PyString};
+use pyo3::types::{PyBool, PyDict, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Value};
 
 use crate::convert::{
-    date_arg, json_attributes, json_date, json_documents, json_keys, json_lines, json_quantity,
-    json_time, lot_keys, opt_time_arg, py_to_json, quantity_arg, str_of, time_arg, time_or_now,
+    date_arg, json_attributes, json_date, json_documents, json_keys, json_lines, json_loads,
+    json_quantity, json_time, lot_keys, opt_time_arg, py_to_json, quantity_arg, str_list, str_of,
+    time_arg, time_or_now, tolerance_arg,
 };
+use crate::epcis_import_summary::PyEpcisImportSummary;
 use crate::errors::OrRaise;
 use crate::event::PyEvent;
 use crate::exposure::PyExposure;
 use crate::fefo_plan::PyFefoPlan;
 use crate::import_summary::PyImportSummary;
+use crate::location_info::{LocationView, PyLocationInfo};
 use crate::lot_info::PyLotInfo;
 use crate::mass_balance::PyMassBalance;
+use crate::mock_recall::PyMockRecall;
+use crate::party_info::{PartyView, PyPartyInfo};
+use crate::product_info::PyProductInfo;
 use crate::recall_report::PyRecallReport;
 use crate::recorded::PyRecorded;
 use crate::rows::{PyRows, rows_of};
 use crate::trace::PyTrace;
+use crate::unit_balance::PyUnitBalance;
 
 /// The traceability engine over one event store.
 ///
@@ -59,7 +66,8 @@ use crate::trace::PyTrace;
 #[pyclass(frozen, name = "Tracker", module = "lottrack")]
 pub struct PyTracker {
     inner: RwLock<Option<Arc<Tracker>>>,
-    store: String,
+    /// The core's `describe()`, kept for the repr of a closed tracker.
+    described: String,
 }
 
 fn options(lenient: bool, max_conflict_retries: Option<u32>) -> TrackerOptions {
@@ -206,10 +214,10 @@ impl<'py> Draft<'py> {
 }
 
 impl PyTracker {
-    fn wrap(t: Tracker, store: String) -> Self {
+    fn wrap(t: Tracker) -> Self {
         PyTracker {
+            described: t.describe(),
             inner: RwLock::new(Some(Arc::new(t))),
-            store,
         }
     }
 
@@ -280,10 +288,7 @@ impl PyTracker {
     #[new]
     #[pyo3(signature = (*, lenient = false))]
     fn new(lenient: bool) -> Self {
-        PyTracker::wrap(
-            Tracker::in_memory_with(options(lenient, None)),
-            "memory".into(),
-        )
+        PyTracker::wrap(Tracker::in_memory_with(options(lenient, None)))
     }
 
     /// Opens (or creates) the SQLite store at ``path`` and replays it.
@@ -319,14 +324,16 @@ impl PyTracker {
                 )));
             }
         };
-        let desc = format!("sqlite:{}", path.display());
         let t = py
             .detach(move || {
-                let store = SqliteStore::open_with(&path, SqliteOptions { synchronous })?;
-                Tracker::open_with(store, options(lenient, max_conflict_retries))
+                Tracker::open_sqlite_with(
+                    &path,
+                    SqliteOptions { synchronous },
+                    options(lenient, max_conflict_retries),
+                )
             })
             .or_raise(py)?;
-        Ok(PyTracker::wrap(t, desc))
+        Ok(PyTracker::wrap(t))
     }
 
     /// Connects to the PostgreSQL store at ``dsn`` (``"host=... user=... dbname=..."``
@@ -346,7 +353,6 @@ impl PyTracker {
         #[cfg(feature = "postgres")]
         {
             let (dsn, schema) = (dsn.to_string(), schema.to_string());
-            let desc = format!("postgres:{schema}");
             let t = py
                 .detach(move || {
                     let store =
@@ -354,7 +360,7 @@ impl PyTracker {
                     Tracker::open_with(store, options(lenient, max_conflict_retries))
                 })
                 .or_raise(py)?;
-            Ok(PyTracker::wrap(t, desc))
+            Ok(PyTracker::wrap(t))
         }
         #[cfg(not(feature = "postgres"))]
         {
@@ -402,17 +408,25 @@ impl PyTracker {
         match self.get() {
             Ok(t) => {
                 let (events, lots) = py.detach(move || (t.event_count(), t.lot_count()));
-                format!("<Tracker {}: {events} events, {lots} lots>", self.store)
+                format!("<Tracker {}: {events} events, {lots} lots>", self.described)
             }
-            Err(_) => format!("<Tracker {}: closed>", self.store),
+            Err(_) => format!("<Tracker {}: closed>", self.described),
         }
     }
 
-    /// Where the events are kept: ``"memory"``, ``"sqlite:<path>"`` or
-    /// ``"postgres:<schema>"``.
+    /// Where the events are kept, as ``describe()`` says it: ``"memory"``,
+    /// ``"sqlite:<path>"`` or ``"postgres://user@host:port/db?schema=<schema>"``
+    /// (never the password). Still readable once closed.
     #[getter]
     fn store(&self) -> &str {
-        &self.store
+        &self.described
+    }
+
+    /// What the tracker's store is: ``"memory"``, ``"sqlite:<path>"`` or
+    /// ``"postgres://user@host:port/db?schema=<schema>"`` (never the password).
+    fn describe(&self, py: Python<'_>) -> PyResult<String> {
+        let t = self.get()?;
+        Ok(py.detach(move || t.describe()))
     }
 
     /// True when stock shortfalls are recorded (``lenient=True``) rather than raised.
@@ -960,6 +974,44 @@ impl PyTracker {
         Ok(n)
     }
 
+    /// Imports a GS1 EPCIS 2.0 JSON / JSON-LD document from the file at ``path``
+    /// (ObjectEvent, TransformationEvent, AggregationEvent, TransactionEvent and
+    /// error declarations; master data in its header). The document is validated
+    /// whole and recorded in one atomic batch, leniently for stock (lots a partner
+    /// ships that were never received here are reported in ``stock_gaps``, not
+    /// raised) and idempotently by ``eventID`` (events without one get the CBV 2.0
+    /// event hash ID), so importing a file twice counts nothing twice. Events
+    /// lottrack does not track are listed in ``unsupported``; malformed EPCIS raises
+    /// an error naming the event.
+    fn import_epcis(&self, py: Python<'_>, path: PathBuf) -> PyResult<PyEpcisImportSummary> {
+        let t = self.get()?;
+        let file = File::open(&path)?;
+        let s = py
+            .detach(move || t.import_epcis(BufReader::with_capacity(1 << 16, file)))
+            .or_raise(py)?;
+        Ok(PyEpcisImportSummary(Arc::new(s)))
+    }
+
+    /// Writes the tracker's events to ``path`` as one EPCIS 2.0 JSON-LD document
+    /// (master data in its header; products without a GTIN get private
+    /// ``urn:lottrack:class:<product>:<lot>`` URIs that import back to the same
+    /// product and lot); returns the number of EPCIS events written.
+    fn export_epcis(&self, py: Python<'_>, path: PathBuf) -> PyResult<u64> {
+        let t = self.get()?;
+        let file = File::create(&path)?;
+        let n = py
+            .detach(move || {
+                let mut out = BufWriter::new(file);
+                let n = t.export_epcis(&mut out)?;
+                out.flush().map_err(|e| lottrack_core::Error::Storage {
+                    message: e.to_string(),
+                })?;
+                Ok::<_, lottrack_core::Error>(n)
+            })
+            .or_raise(py)?;
+        Ok(n)
+    }
+
     /// Reads events other writers appended to the store since the last read
     /// (PostgreSQL, or another process on the same SQLite file); returns how many
     /// were new.
@@ -1165,10 +1217,9 @@ impl PyTracker {
     /// in-memory ``Tracker`` on which every query can be asked.
     fn as_of(&self, py: Python<'_>, time: &Bound<'_, PyAny>) -> PyResult<PyTracker> {
         let at = time_arg(py, time, None, "time")?;
-        let desc = format!("snapshot as of {}", at.to_rfc3339());
         let t = self.get()?;
         let snap = py.detach(move || t.as_of(at)).or_raise(py)?;
-        Ok(PyTracker::wrap(snap, desc))
+        Ok(PyTracker::wrap(snap))
     }
 
     /// A snapshot of what the tracker knew at recorded time ``recorded`` (events
@@ -1176,10 +1227,9 @@ impl PyTracker {
     /// asks after a correction. A new in-memory ``Tracker``.
     fn as_known_at(&self, py: Python<'_>, recorded: &Bound<'_, PyAny>) -> PyResult<PyTracker> {
         let at = time_arg(py, recorded, None, "recorded")?.with_timezone(&chrono::Utc);
-        let desc = format!("snapshot as known at {}", at.to_rfc3339());
         let t = self.get()?;
         let snap = py.detach(move || t.as_known_at(at)).or_raise(py)?;
-        Ok(PyTracker::wrap(snap, desc))
+        Ok(PyTracker::wrap(snap))
     }
 
     /// When the event ``event_id`` was recorded (an aware UTC ``datetime``), or
@@ -1195,6 +1245,154 @@ impl PyTracker {
             Some(t) => Ok(Some(t.into_pyobject(py)?.into_any())),
             None => Ok(None),
         }
+    }
+
+    /// A lot's mass balance converted exactly into ``unit`` (``"kg"``, ``"lb"``, …,
+    /// through the product's conversions and the mass and volume tables), with the
+    /// percentage accounted for and whether it is within ``tolerance``: ``(low,
+    /// high)`` percentages, default ``None`` = ``(95, 105)``. A product with no path
+    /// to ``unit`` raises ``IncompatibleUnitsError`` naming it.
+    #[pyo3(signature = (product, lot, unit, tolerance = None))]
+    fn mass_balance_in(
+        &self,
+        py: Python<'_>,
+        product: &str,
+        lot: &str,
+        unit: &str,
+        tolerance: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyUnitBalance> {
+        let tol = tolerance_arg(py, tolerance)?;
+        let key = lottrack_core::LotKey::new(product, lot);
+        let (t, unit) = (self.get()?, unit.to_string());
+        py.detach(move || t.mass_balance_in(&key, &unit, tol))
+            .or_raise(py)
+            .map(PyUnitBalance)
+    }
+
+    /// Every live transform's yield in ``unit`` (outputs ÷ inputs, percent),
+    /// flagging those outside the ``yield_range`` declared for their output
+    /// products: ``Rows[TransformYield]`` in recording order.
+    fn transform_yields(&self, py: Python<'_>, unit: &str) -> PyResult<Py<PyRows>> {
+        let (t, unit) = (self.get()?, unit.to_string());
+        let y = py.detach(move || t.transform_yields(&unit)).or_raise(py)?;
+        rows_of(py, y)
+    }
+
+    /// Runs a mock recall of ``lots`` (``[(product, lot), ...]`` or one pair) in
+    /// ``reporting_unit`` without recording anything: forward trace, backward trace
+    /// to the suppliers, customers ranked by the root material they received,
+    /// stock to hold, the roots' mass balance, and a ``score`` (percent of the root
+    /// quantity accounted for) judged against ``tolerance`` (``(low, high)``
+    /// percent, default ``None`` = ``(95, 105)``). ``record_mock_recall(drill)``
+    /// records that it was run.
+    #[pyo3(signature = (lots, reporting_unit, tolerance = None))]
+    fn mock_recall(
+        &self,
+        py: Python<'_>,
+        lots: &Bound<'_, PyAny>,
+        reporting_unit: &str,
+        tolerance: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyMockRecall> {
+        let keys = lot_keys(lots)?;
+        let tol = tolerance_arg(py, tolerance)?;
+        let (t, unit) = (self.get()?, reporting_unit.to_string());
+        let m = py
+            .detach(move || t.mock_recall(&keys, &unit, tol))
+            .or_raise(py)?;
+        Ok(PyMockRecall(Arc::new(m)))
+    }
+
+    /// Records that the drill was run: a ``mock_recall`` event (roots, score,
+    /// verdict, figures) that changes no stock or status, so an audit can see when
+    /// drills were run and how they scored. ``time`` defaults to now.
+    #[pyo3(signature = (drill, *, time = None, event_id = None))]
+    fn record_mock_recall(
+        &self,
+        py: Python<'_>,
+        drill: PyRef<'_, PyMockRecall>,
+        time: Option<&Bound<'_, PyAny>>,
+        event_id: Option<&str>,
+    ) -> PyResult<PyRecorded> {
+        let time = time_or_now(py, time, event_id, "time")?;
+        let (t, m, id) = (self.get()?, drill.0.clone(), event_id.map(str::to_string));
+        py.detach(move || t.record_mock_recall(&m, time, id.as_deref()))
+            .or_raise(py)
+            .map(PyRecorded)
+    }
+
+    /// The FDA FSMA 204 electronic sortable spreadsheet (CSV text) of the critical
+    /// tracking events (receiving, shipping, transformation) from ``start`` to
+    /// ``end`` inclusive, one row per lot line, under the FDA template's column
+    /// names. ``products`` keeps only those products; ``recall_roots`` (lots, as for
+    /// ``recall``) only the lots a recall of them reaches.
+    #[pyo3(signature = (start, end, *, products = None, recall_roots = None))]
+    fn fsma204_csv(
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        products: Option<&Bound<'_, PyAny>>,
+        recall_roots: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let start = time_arg(py, start, None, "start")?;
+        let end = time_arg(py, end, None, "end")?;
+        let filter = Fsma204Filter {
+            products: products
+                .filter(|p| !p.is_none())
+                .map(|p| str_list(p, "products"))
+                .transpose()?,
+            recall_roots: recall_roots
+                .filter(|r| !r.is_none())
+                .map(lot_keys)
+                .transpose()?,
+        };
+        let t = self.get()?;
+        py.detach(move || t.fsma204_csv(start, end, &filter))
+            .or_raise(py)
+    }
+
+    /// A product's master data (base unit, conversions, description), or ``None``
+    /// for an unknown product.
+    fn product(&self, py: Python<'_>, name: &str) -> PyResult<Option<PyProductInfo>> {
+        let (t, name) = (self.get()?, name.to_string());
+        Ok(py.detach(move || t.product(&name)).map(PyProductInfo))
+    }
+
+    /// A party's master data (name, role), or ``None`` when no ``party`` event
+    /// declared it.
+    fn party(&self, py: Python<'_>, id: &str) -> PyResult<Option<PyPartyInfo>> {
+        let (t, key) = (self.get()?, id.to_string());
+        Ok(py
+            .detach(move || t.party(&key))
+            .map(|r| PyPartyInfo(PartyView::new(id, r))))
+    }
+
+    /// A location's master data (name, owning party), or ``None`` when no
+    /// ``location`` event declared it.
+    fn location(&self, py: Python<'_>, id: &str) -> PyResult<Option<PyLocationInfo>> {
+        let (t, key) = (self.get()?, id.to_string());
+        Ok(py
+            .detach(move || t.location(&key))
+            .map(|r| PyLocationInfo(LocationView::new(id, r))))
+    }
+
+    /// Every event in recording order, voids and voided ones included: a list of
+    /// ``(seq, event, voided)`` with ``event`` a dict in the event JSON format
+    /// (what ``record()`` accepts) and ``voided`` true when a void retracted it.
+    fn events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let t = self.get()?;
+        let text = py
+            .detach(move || serde_json::to_string(&t.events()))
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let rows = json_loads(py, &text)?;
+        let out = PyList::empty(py);
+        for row in rows.try_iter()? {
+            out.append(PyTuple::new(
+                py,
+                row?.try_iter()?.collect::<PyResult<Vec<_>>>()?,
+            )?)?;
+        }
+        Ok(out)
     }
 
     /// Stock taken beyond what was on hand (lenient mode), by live events:

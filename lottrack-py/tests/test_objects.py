@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import lottrack
 from conftest import at
+
+EPCIS = Path(__file__).resolve().parents[2] / ".." / "shared" / "epcis"
 
 
 def test_lot_key_behaves_like_a_pair() -> None:
@@ -48,6 +51,19 @@ def every_object(t: lottrack.Tracker) -> list[Any]:
     lenient.receive(product="p", lot="L", quantity=1, uom="kg", location="x", time=at(1))
     lenient.dispose(product="p", lot="L", quantity=2, uom="kg", location="x", time=at(2))
     objs.append(lenient.deficits()[0])
+    lenient.transform(inputs=[("p", "L", 1, "kg")], outputs=[("q", "M", 1, "kg")],
+                      location="x", time=at(3))
+    drill = t.mock_recall([("spinach", "F")], "kg")
+    t.define_party("farm", name="Farm", role="supplier")
+    t.define_location("p", name="Plant", party="us")
+    objs += [
+        t.mass_balance_in("spinach", "F", "lb"), lenient.transform_yields("kg")[0],
+        drill, drill.lots[1], drill.customers[0], t.product("salad"), t.party("farm"),
+        t.location("p"),
+    ]
+    summary = lottrack.Tracker().import_epcis(EPCIS / "Example_9.6.4-TransformationEvent.jsonld")
+    tx = lottrack.Tracker().import_epcis(EPCIS / "Example-TransactionEvents-2020_07_03y.jsonld")
+    objs += [summary, summary.unmapped[0], tx.unsupported[0]]
     return objs
 
 
@@ -60,7 +76,10 @@ def test_every_class_has_repr_to_dict_to_json(t: lottrack.Tracker, tmp_path) -> 
     assert names >= {"Trace", "TraceLot", "TraceLink", "Shipment", "Document", "Receipt",
                      "MassBalance", "RecallReport", "RecallLot", "OnHand", "CustomerShipments",
                      "Exposure", "ExposedLot", "StockLine", "FefoPlan", "Pick", "Event",
-                     "LotInfo", "Recorded", "Deficit", "ImportSummary"}
+                     "LotInfo", "Recorded", "Deficit", "ImportSummary", "UnitBalance",
+                     "TransformYield", "MockRecall", "LotExposure", "CustomerExposure",
+                     "ProductInfo", "PartyInfo", "LocationInfo", "EpcisImportSummary",
+                     "UnmappedField", "UnsupportedEvent"}
     for o in objs:
         r = repr(o)
         assert r.startswith((type(o).__name__ + "(", "<" + type(o).__name__)), r

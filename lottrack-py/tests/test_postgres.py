@@ -27,7 +27,8 @@ def schema() -> str:
 def test_postgres_roundtrip_and_conflict(schema: str) -> None:
     assert DSN
     a = lottrack.Tracker.open_postgres(DSN, schema=schema)
-    assert a.store == f"postgres:{schema}"
+    assert a.store == a.describe() and a.describe().startswith("postgres://")
+    assert a.describe().endswith(f"?schema={schema}")
     b = lottrack.Tracker.open_postgres(DSN, schema=schema, max_conflict_retries=0)
     a.receive(product="rice", lot="R", quantity=10, uom="kg", location="x", time=at(1))
     with pytest.raises(lottrack.ConflictError):

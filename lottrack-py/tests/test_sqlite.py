@@ -26,13 +26,15 @@ def answers(t: lottrack.Tracker) -> dict:
 
 def test_reopen_gives_the_same_answers(db: Path) -> None:
     with lottrack.Tracker.open(db) as t:
-        assert t.store == f"sqlite:{db}"
+        assert t.store == t.describe() == f"sqlite:{db}"
         for ev in DESIGN_EVENTS:
             t.record(ev)
         t.set_status([("salad", "S-1")], "hold", time=at(4))
         t.record(VOID_E3)
         before = answers(t)
-    assert t.closed
+    assert t.closed and repr(t) == f"<Tracker sqlite:{db}: closed>"
+    with pytest.raises(ValueError, match="closed"):
+        t.describe()
     with lottrack.Tracker.open(str(db), synchronous="normal") as again:
         assert answers(again) == before
         assert again.lot("salad", "S-1").status == "on_hold"

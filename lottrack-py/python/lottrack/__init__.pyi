@@ -23,19 +23,26 @@ from ._errors import UnknownProductError as UnknownProductError
 from ._errors import UnknownUnitError as UnknownUnitError
 from ._errors import VoidConflictError as VoidConflictError
 from ._lottrack import ERROR_KINDS as ERROR_KINDS
+from ._lottrack import CustomerExposure as CustomerExposure
 from ._lottrack import CustomerShipments as CustomerShipments
 from ._lottrack import Deficit as Deficit
 from ._lottrack import Document as Document
+from ._lottrack import EpcisImportSummary as EpcisImportSummary
 from ._lottrack import Event as Event
 from ._lottrack import ExposedLot as ExposedLot
 from ._lottrack import Exposure as Exposure
 from ._lottrack import FefoPlan as FefoPlan
 from ._lottrack import ImportSummary as ImportSummary
+from ._lottrack import LocationInfo as LocationInfo
+from ._lottrack import LotExposure as LotExposure
 from ._lottrack import LotInfo as LotInfo
 from ._lottrack import LotKey as LotKey
 from ._lottrack import MassBalance as MassBalance
+from ._lottrack import MockRecall as MockRecall
 from ._lottrack import OnHand as OnHand
+from ._lottrack import PartyInfo as PartyInfo
 from ._lottrack import Pick as Pick
+from ._lottrack import ProductInfo as ProductInfo
 from ._lottrack import RecallLot as RecallLot
 from ._lottrack import RecallReport as RecallReport
 from ._lottrack import Receipt as Receipt
@@ -48,16 +55,22 @@ from ._lottrack import Trace as Trace
 from ._lottrack import TraceLink as TraceLink
 from ._lottrack import TraceLot as TraceLot
 from ._lottrack import Tracker as Tracker
+from ._lottrack import TransformYield as TransformYield
+from ._lottrack import UnitBalance as UnitBalance
+from ._lottrack import UnmappedField as UnmappedField
+from ._lottrack import UnsupportedEvent as UnsupportedEvent
 from ._lottrack import __version__ as __version__
 
 __all__ = [
     "ERROR_KINDS",
     "ConflictError",
+    "CustomerExposure",
     "CustomerShipments",
     "CycleError",
     "Deficit",
     "Document",
     "DuplicateEventError",
+    "EpcisImportSummary",
     "Event",
     "ExposedLot",
     "Exposure",
@@ -68,16 +81,21 @@ __all__ = [
     "InvalidEventError",
     "InvalidFieldError",
     "InvalidTimeError",
+    "LocationInfo",
+    "LotExposure",
     "LotInfo",
     "LotKey",
     "LotTrackError",
     "MalformedJsonError",
     "MassBalance",
     "MissingFieldError",
+    "MockRecall",
     "NonPositiveQuantityError",
     "NotAStoreError",
     "OnHand",
+    "PartyInfo",
     "Pick",
+    "ProductInfo",
     "RecallLot",
     "RecallReport",
     "Receipt",
@@ -92,12 +110,16 @@ __all__ = [
     "TraceLink",
     "TraceLot",
     "Tracker",
+    "TransformYield",
+    "UnitBalance",
     "UnknownContainerError",
     "UnknownEventError",
     "UnknownKindError",
     "UnknownLotError",
     "UnknownProductError",
     "UnknownUnitError",
+    "UnmappedField",
+    "UnsupportedEvent",
     "VoidConflictError",
     "__version__",
 ]

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -120,7 +120,7 @@ impl Tracker {
         reporting_unit: &str,
         tolerance: Tolerance,
     ) -> Result<MockRecall> {
-        let started_at = Utc::now();
+        let started_at = Utc::now().trunc_subsecs(6);
         let clock = Instant::now();
         let mut m = self.with_state(|s| mock_recall(s, lots, reporting_unit, tolerance))?;
         m.started_at = started_at;
@@ -190,8 +190,11 @@ fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> 
     let mut stock_to_hold = Vec::new();
     for &(n, depth) in &reached {
         let rec = &s.ledger.lots[n as usize];
-        let (share, rootq) = flow.get(&n).copied().unwrap_or((None, None));
-        if share.is_none() {
+        // `ratio`: root material per unit of the lot (above 1 when a transform
+        // yielded less than it consumed); the share shown is capped at the whole lot.
+        let (ratio, rootq) = flow.get(&n).copied().unwrap_or((None, None));
+        let share = ratio.map(|r| r.min(Decimal::ONE));
+        if ratio.is_none() {
             note(&rec.key.product);
         }
         out_lots.push(LotExposure {
@@ -207,7 +210,7 @@ fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> 
             let entry = by_customer
                 .entry(sh.party.clone())
                 .or_insert((Vec::new(), Some(Decimal::ZERO)));
-            entry.1 = match (entry.1, f, share) {
+            entry.1 = match (entry.1, f, ratio) {
                 (Some(acc), Some(f), Some(sh_)) => Some(acc + sh.quantity * f * sh_),
                 _ => None,
             };
@@ -291,7 +294,8 @@ fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> 
     })
 }
 
-/// For every reached lot: (share of root material, root material received), in
+/// For every reached lot: (root material per unit of the lot, root material
+/// received), in
 /// the reporting unit; `None` where a unit has no path to it.
 pub(crate) fn root_flow(
     s: &State,
@@ -330,12 +334,12 @@ pub(crate) fn root_flow(
             for (lot, m) in &fx.moves {
                 let f = factor_to(s, s.ledger.lots[*lot as usize].product, unit);
                 if m.delta < Decimal::ZERO {
-                    let share = match out.get(lot) {
-                        Some((sh, _)) => *sh,
+                    let ratio = match out.get(lot) {
+                        Some((r, _)) => *r,
                         None => Some(Decimal::ZERO),
                     };
-                    consumed = match (consumed, f, share) {
-                        (Some(c), Some(f), Some(sh)) => Some(c - m.delta * f * sh),
+                    consumed = match (consumed, f, ratio) {
+                        (Some(c), Some(f), Some(r)) => Some(c - m.delta * f * r),
                         _ => None,
                     };
                 } else {
@@ -351,12 +355,12 @@ pub(crate) fn root_flow(
                 _ => None,
             };
         }
-        let share = match (received, total_in(n)) {
-            (Some(r), Some(t)) if !t.is_zero() => Some((r / t).min(Decimal::ONE)),
+        let ratio = match (received, total_in(n)) {
+            (Some(r), Some(t)) if !t.is_zero() => Some(r / t),
             (Some(_), Some(_)) => Some(Decimal::ZERO),
             _ => None,
         };
-        out.insert(n, (share, received));
+        out.insert(n, (ratio, received));
     }
     out
 }

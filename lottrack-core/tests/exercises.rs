@@ -347,3 +347,22 @@ proptest! {
         let _ = downstream_total;
     }
 }
+
+#[test]
+fn root_material_follows_a_yield_below_one() {
+    // 100 kg kale -> 90 kg bagged salad (10 % trim); 60 kg shipped: 66.67 kg of kale.
+    let t = tracker(&[
+        r#"{"event_id":"R","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"kale","lot":"K","quantity":"100","uom":"kg"}"#,
+        r#"{"event_id":"T","kind":"transform","time":"2026-03-02T08:00:00Z","location":"a","inputs":[{"product":"kale","lot":"K","quantity":"100","uom":"kg"}],"outputs":[{"product":"salad","lot":"S","quantity":"90","uom":"kg"}]}"#,
+        r#"{"event_id":"S","kind":"ship","time":"2026-03-03T08:00:00Z","location":"a","product":"salad","lot":"S","quantity":"60","uom":"kg","customer":"shop"}"#,
+    ]);
+    let m = t
+        .mock_recall(&[LotKey::new("kale", "K")], "kg", Tolerance::default())
+        .expect("drill");
+    let salad = m.lots.iter().find(|l| l.lot == "S").expect("salad");
+    assert_eq!(
+        (salad.share, salad.root_quantity),
+        (Some(d("1")), Some(d("100")))
+    );
+    assert_eq!(m.customers[0].root_quantity, Some(d("66.666667")));
+}

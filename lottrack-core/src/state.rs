@@ -241,20 +241,7 @@ impl State {
             self.events[t as usize].voided_by = None;
         }
         let fx = rec.effects;
-        for (lot, _) in &fx.moves {
-            self.ledger.lots[*lot as usize].remove_moves(idx);
-        }
-        for (lot, _) in &fx.statuses {
-            self.ledger.lots[*lot as usize]
-                .statuses
-                .retain(|s| s.0 != idx);
-        }
-        for l in &fx.lots {
-            self.dec_live(*l);
-        }
-        for e in fx.edges.iter().rev() {
-            self.graph.remove_edge(*e);
-        }
+        self.remove_effects(idx, &fx);
         if let Some(min) = fx.edges.iter().min() {
             self.graph.truncate_edges(*min as usize);
         }
@@ -280,7 +267,14 @@ impl State {
 
     /// Removes every effect of event `idx` (it is being voided).
     fn retract(&mut self, idx: u32) {
-        let fx = self.events[idx as usize].effects.clone();
+        let fx = std::mem::take(&mut self.events[idx as usize].effects);
+        self.remove_effects(idx, &fx);
+        self.events[idx as usize].effects = fx;
+    }
+
+    /// Reverses the stock movements, statuses, liveness and links `fx` made as
+    /// event `idx` (shared by a void and a rolled-back batch).
+    fn remove_effects(&mut self, idx: u32, fx: &Effects) {
         for (lot, _) in &fx.moves {
             self.ledger.lots[*lot as usize].remove_moves(idx);
         }
@@ -292,14 +286,14 @@ impl State {
         for l in &fx.lots {
             self.dec_live(*l);
         }
-        for e in &fx.edges {
+        for e in fx.edges.iter().rev() {
             self.graph.remove_edge(*e);
         }
     }
 
     /// Puts back every effect of event `idx` (its void is being rolled back).
     fn unretract(&mut self, idx: u32) {
-        let fx = self.events[idx as usize].effects.clone();
+        let fx = std::mem::take(&mut self.events[idx as usize].effects);
         for (lot, m) in &fx.moves {
             self.ledger.lots[*lot as usize].push_move(*m);
         }
@@ -314,6 +308,7 @@ impl State {
         for e in &fx.edges {
             self.graph.restore_edge(*e);
         }
+        self.events[idx as usize].effects = fx;
     }
 
     fn units_for<'a>(&'a self, plan: &'a Plan, product: &str) -> Option<&'a Units> {

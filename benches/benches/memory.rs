@@ -47,7 +47,10 @@ unsafe impl GlobalAlloc for Counting {
 static A: Counting = Counting;
 
 fn heap() -> (isize, isize) {
-    (BYTES.load(Ordering::Relaxed), BLOCKS.load(Ordering::Relaxed))
+    (
+        BYTES.load(Ordering::Relaxed),
+        BLOCKS.load(Ordering::Relaxed),
+    )
 }
 
 fn main() {
@@ -102,7 +105,10 @@ fn main() {
 
     let per = |b: isize| b as f64 / n as f64;
     println!("memory/{}: {n} lots, {events} events", scale_label(lots));
-    println!("  strings (product + lot code per lot, event ids): {:.1} bytes/lot", strings as f64 / n as f64);
+    println!(
+        "  strings (product + lot code per lot, event ids): {:.1} bytes/lot",
+        strings as f64 / n as f64
+    );
     println!(
         "  in-memory tracker: {:.1} bytes/lot heap ({:.1} beyond strings), {:.2} blocks/lot",
         per(mem_bytes),

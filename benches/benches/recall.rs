@@ -33,8 +33,17 @@ fn recall(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group(format!("mass_balance/{label}"));
-    let pick = |l: u8| (0..chain.lots() as u32).rev().find(|&i| chain.lot_layer[i as usize] == l).unwrap();
-    for (name, lot) in [("pack", pick(layer::PACK)), ("bulk", pick(layer::BULK)), ("raw", pick(layer::RAW))] {
+    let pick = |l: u8| {
+        (0..chain.lots() as u32)
+            .rev()
+            .find(|&i| chain.lot_layer[i as usize] == l)
+            .unwrap()
+    };
+    for (name, lot) in [
+        ("pack", pick(layer::PACK)),
+        ("bulk", pick(layer::BULK)),
+        ("raw", pick(layer::RAW)),
+    ] {
         let key = chain.key(lot);
         g.bench_function(name, |b| b.iter(|| t.mass_balance(&key).unwrap()));
     }

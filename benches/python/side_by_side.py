@@ -42,7 +42,11 @@ def ms(s: float) -> str:
         return f"{v:.1f} ms"
     if v >= 1:
         return f"{v:.2f} ms"
-    return f"{v:.3f} ms"
+    if v >= 0.1:
+        return f"{v * 1e3:.0f} µs"
+    if v >= 0.01:
+        return f"{v * 1e3:.1f} µs"
+    return f"{v * 1e3:.2f} µs"
 
 
 def main() -> int:

@@ -42,7 +42,12 @@ const RAW_PRODUCTS: &[&str] = &[
 const BULK_PRODUCTS: &[&str] = &["salt", "oil", "sugar"];
 const STAGE_PRODUCTS: &[&str] = &["washed", "cut", "blend", "dressed"];
 const PACK_PRODUCTS: &[&str] = &[
-    "salad-bag", "salad-bowl", "soup-kit", "wrap-mix", "slaw", "side-dish",
+    "salad-bag",
+    "salad-bowl",
+    "soup-kit",
+    "wrap-mix",
+    "slaw",
+    "side-dish",
 ];
 
 /// Layer of a lot, as stored in [`Chain::lot_layer`].
@@ -72,7 +77,7 @@ impl Config {
     pub fn new(lots: usize) -> Config {
         Config {
             lots,
-            seed: 0x10_77_5eed,
+            seed: 0x1077_5eed,
         }
     }
 }
@@ -106,9 +111,9 @@ pub fn scale_from_env(default: usize) -> usize {
 
 /// A short label for a scale (`100k`, `1m`).
 pub fn scale_label(n: usize) -> String {
-    if n >= 1_000_000 && n % 1_000_000 == 0 {
+    if n >= 1_000_000 && n.is_multiple_of(1_000_000) {
         format!("{}m", n / 1_000_000)
-    } else if n >= 1_000 && n % 1_000 == 0 {
+    } else if n >= 1_000 && n.is_multiple_of(1_000) {
         format!("{}k", n / 1_000)
     } else {
         n.to_string()
@@ -191,7 +196,9 @@ impl Chain {
             let picks: Vec<u32> = if l == layer::BULK as usize {
                 lots.clone()
             } else {
-                (0..8).map(|k| lots[(n / 4 + (n / 2) * k / 8).min(n - 1)]).collect()
+                (0..8)
+                    .map(|k| lots[(n / 4 + (n / 2) * k / 8).min(n - 1)])
+                    .collect()
             };
             for lot in picks {
                 let reach = csr.reach_count(lot, &mut vis) - 1;
@@ -218,10 +225,10 @@ impl Chain {
                 let db = ((b.reach as f64) / (t as f64)).ln().abs();
                 da.total_cmp(&db)
             });
-            if let Some(b) = best {
-                if !picked.iter().any(|p| p.lot == b.lot) {
-                    picked.push(*b);
-                }
+            if let Some(b) = best
+                && !picked.iter().any(|p| p.lot == b.lot)
+            {
+                picked.push(*b);
             }
         }
         picked.sort_by_key(|r| r.reach);
@@ -270,7 +277,7 @@ impl Rng {
 
     /// True with probability `1/n`.
     pub fn one_in(&mut self, n: u64) -> bool {
-        self.next_u64() % n == 0
+        self.next_u64().is_multiple_of(n)
     }
 
     /// Shuffles `v` (Fisher–Yates).
@@ -381,7 +388,12 @@ impl Gen<'_> {
             self.emit(Event::party(t, f, Some(&name), Some("supplier")));
         }
         for l in self.plants.clone().iter().chain(self.dcs.clone().iter()) {
-            self.emit(Event::location(t, l, Some(&format!("Site {l}")), Some("own")));
+            self.emit(Event::location(
+                t,
+                l,
+                Some(&format!("Site {l}")),
+                Some("own"),
+            ));
         }
     }
 
@@ -396,9 +408,14 @@ impl Gen<'_> {
             supplier_lot: Some(format!("A-{lot}")),
             ..Default::default()
         };
-        let ev = Event::receive(t, &self.plants[plant], self.line(lot, qty, "kg"), Some(&farm))
-            .with_lot_attrs(attrs)
-            .with_document("po", &format!("PO-{}", lot / 8));
+        let ev = Event::receive(
+            t,
+            &self.plants[plant],
+            self.line(lot, qty, "kg"),
+            Some(&farm),
+        )
+        .with_lot_attrs(attrs)
+        .with_document("po", &format!("PO-{}", lot / 8));
         self.emit(ev);
         // Now and then a receipt is keyed twice by mistake and voided.
         if self.rng.one_in(200) {
@@ -415,10 +432,10 @@ impl Gen<'_> {
     }
 
     fn bulk_lot(&mut self, bulk: &mut [Vec<Option<BulkLot>>], plant: usize, b: usize) -> u32 {
-        if let Some(l) = bulk[plant][b] {
-            if l.until_day > self.day {
-                return l.lot;
-            }
+        if let Some(l) = bulk[plant][b]
+            && l.until_day > self.day
+        {
+            return l.lot;
         }
         let product = self.bulk_ids[b];
         let lot = self.new_lot(layer::BULK, product);
@@ -476,7 +493,8 @@ impl Gen<'_> {
                 batch.push(portions[i]);
                 i += 1;
             }
-            let mut lines: Vec<LotQty> = batch.iter().map(|&(l, q)| self.line(l, q, "kg")).collect();
+            let mut lines: Vec<LotQty> =
+                batch.iter().map(|&(l, q)| self.line(l, q, "kg")).collect();
             let mut ins: Vec<u32> = batch.iter().map(|b| b.0).collect();
             let mut total: u64 = batch.iter().map(|b| b.1).sum();
             if stage == 1 {
@@ -501,7 +519,11 @@ impl Gen<'_> {
                 };
                 let lot = self.new_lot(layer::STAGE1 + stage as u8 - 1, product);
                 out_lines.push(self.line(lot, q, "kg"));
-                outs.push(Pending { lot, qty: q, product });
+                outs.push(Pending {
+                    lot,
+                    qty: q,
+                    product,
+                });
             }
             for &a in &ins {
                 for o in &outs {
@@ -539,16 +561,25 @@ impl Gen<'_> {
                 };
                 let lot = self.new_lot(layer::PACK, product);
                 lines.push(self.line(lot, q, "each"));
-                outs.push(Pending { lot, qty: q, product });
+                outs.push(Pending {
+                    lot,
+                    qty: q,
+                    product,
+                });
                 self.chain.edges.push((p.lot, lot));
             }
             let t = self.time();
-            let ev = Event::transform(t, &self.plants[plant], vec![self.line(p.lot, p.qty, "kg")], lines)
-                .with_lot_attrs(LotAttrs {
-                    production_date: Some(self.date(0)),
-                    expiry: Some(self.date(10)),
-                    ..Default::default()
-                });
+            let ev = Event::transform(
+                t,
+                &self.plants[plant],
+                vec![self.line(p.lot, p.qty, "kg")],
+                lines,
+            )
+            .with_lot_attrs(LotAttrs {
+                production_date: Some(self.date(0)),
+                expiry: Some(self.date(10)),
+                ..Default::default()
+            });
             self.emit(ev);
             out.extend(outs);
         }
@@ -570,9 +601,19 @@ impl Gen<'_> {
             if self.rng.one_in(50) {
                 let t = self.time();
                 let key = self.chain.key(p.lot);
-                self.emit(Event::status(t, LotStatus::OnHold, vec![key.clone()], Some("qa")));
+                self.emit(Event::status(
+                    t,
+                    LotStatus::OnHold,
+                    vec![key.clone()],
+                    Some("qa"),
+                ));
                 let t = self.time();
-                self.emit(Event::status(t, LotStatus::Active, vec![key], Some("qa passed")));
+                self.emit(Event::status(
+                    t,
+                    LotStatus::Active,
+                    vec![key],
+                    Some("qa passed"),
+                ));
             }
             let n = self.rng.range(1, 3);
             let budget = on_hand * 9 / 10;
@@ -608,13 +649,23 @@ impl Gen<'_> {
                 on_hand -= q;
                 if self.rng.one_in(100) {
                     let t = self.time();
-                    self.emit(Event::return_(t, &at, self.line(p.lot, 1, "each"), &customer));
+                    self.emit(Event::return_(
+                        t,
+                        &at,
+                        self.line(p.lot, 1, "each"),
+                        &customer,
+                    ));
                     on_hand += 1;
                 }
             }
             if on_hand > 0 && self.rng.one_in(100) {
                 let t = self.time();
-                self.emit(Event::dispose(t, &at, self.line(p.lot, 1, "each"), Some("damaged")));
+                self.emit(Event::dispose(
+                    t,
+                    &at,
+                    self.line(p.lot, 1, "each"),
+                    Some("damaged"),
+                ));
             }
         }
     }
@@ -635,7 +686,13 @@ pub fn generate(cfg: &Config, sink: &mut dyn FnMut(Event)) -> Chain {
     for _ in 0..2 {
         let (_, days, raw_per_day) = plan(ratio);
         let dry_days = days.min(8);
-        let dry = run(cfg, raw_per_day * dry_days as usize, dry_days, days, &mut |_| {});
+        let dry = run(
+            cfg,
+            raw_per_day * dry_days as usize,
+            dry_days,
+            days,
+            &mut |_| {},
+        );
         ratio = dry.lots() as f64 / (raw_per_day * dry_days as usize) as f64;
     }
     let (raw_total, days, _) = plan(ratio);
@@ -757,7 +814,8 @@ pub fn generate_vec(cfg: &Config) -> (Chain, Vec<Event>) {
 pub fn cached(lots: usize) -> Arc<(Chain, Vec<Event>)> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<usize, Arc<(Chain, Vec<Event>)>>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<usize, Arc<(Chain, Vec<Event>)>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let m = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let mut m = m.lock().unwrap_or_else(|e| e.into_inner());
     m.entry(lots)
@@ -831,7 +889,9 @@ mod tests {
         let csr = c.csr_forward();
         let mut vis = crate::Visited::default();
         for r in c.forward_roots() {
-            let tr = t.trace_forward(&c.key(r.lot), &TraceOptions::default()).unwrap();
+            let tr = t
+                .trace_forward(&c.key(r.lot), &TraceOptions::default())
+                .unwrap();
             assert_eq!(tr.lots.len(), r.reach);
             let mut want: Vec<String> = csr
                 .reach_set(r.lot, &mut vis)

@@ -111,7 +111,7 @@ pub fn time_median(budget: Duration, min_iters: usize, mut f: impl FnMut()) -> D
     samples[samples.len() / 2]
 }
 
-/// Formats a duration in ms with 3 significant digits.
+/// Formats a duration with 3 significant digits (µs below a millisecond).
 pub fn ms(d: Duration) -> String {
     let v = d.as_secs_f64() * 1e3;
     if v >= 100.0 {
@@ -120,15 +120,23 @@ pub fn ms(d: Duration) -> String {
         format!("{v:.1} ms")
     } else if v >= 1.0 {
         format!("{v:.2} ms")
+    } else if v >= 0.1 {
+        format!("{:.0} µs", v * 1e3)
+    } else if v >= 0.01 {
+        format!("{:.1} µs", v * 1e3)
     } else {
-        format!("{v:.3} ms")
+        format!("{:.2} µs", v * 1e3)
     }
 }
 
 /// Writes the graph for the peers: `lots.tsv` (`index<TAB>product<TAB>lot`),
 /// `edges.tsv` (`from<TAB>to` lot indices) and `roots.tsv` (`index<TAB>reach`).
 /// The events themselves go to `events.jsonl`, written by the caller.
-pub fn export_graph(dir: &Path, chain: &generator::Chain, roots: &[generator::Root]) -> std::io::Result<()> {
+pub fn export_graph(
+    dir: &Path,
+    chain: &generator::Chain,
+    roots: &[generator::Root],
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("lots.tsv"))?);
     for i in 0..chain.lots() as u32 {

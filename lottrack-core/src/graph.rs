@@ -44,6 +44,8 @@ pub(crate) struct Scratch {
     epoch: u32,
     stamp: Vec<u32>,
     pub(crate) queue: Vec<u32>,
+    /// Where each BFS level starts in `queue` (reused by `reach_into`).
+    levels: Vec<usize>,
 }
 
 impl Scratch {
@@ -456,15 +458,17 @@ impl LotGraph {
         lots: &mut Vec<u32>,
         depths: &mut Vec<u32>,
     ) {
-        let mut levels: Vec<usize> = Vec::new();
         self.with_scratch(|s| {
+            let mut levels = std::mem::take(&mut s.levels);
+            levels.clear();
             self.bfs_levels(s, root, dir, max_depth, filter, &mut levels);
             lots.extend_from_slice(&s.queue[1.min(s.queue.len())..]);
+            depths.reserve(lots.len());
+            for (d, w) in levels.windows(2).enumerate() {
+                depths.resize(depths.len() + (w[1] - w[0]), d as u32 + 1);
+            }
+            s.levels = levels;
         });
-        depths.reserve(lots.len());
-        for (d, w) in levels.windows(2).enumerate() {
-            depths.resize(depths.len() + (w[1] - w[0]), d as u32 + 1);
-        }
     }
 
     /// The BFS of [`LotGraph::bfs`] from one root, recording where each level

@@ -452,21 +452,97 @@ impl Tracker {
 /// Applies the store's events after `state.last_seq` (trusting what was valid when
 /// stored: stock checks are lenient on replay).
 fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
-    let mut n = 0;
+    use std::sync::mpsc::{TrySendError, sync_channel};
+    // Rows are parsed on a second thread while this one reads the store and
+    // applies: parsing the JSON is about half of a replay. Batches keep the
+    // hand-offs rare; the order of the log is kept (one parser, FIFO channels).
+    const BATCH: usize = 512;
+    type Parsed = (StoredEvent, Result<(Event, DateTime<Utc>)>);
     let from = state.last_seq;
-    store.read_from(from, &mut |row: StoredEvent| {
-        let ev = Event::from_json(&row.json).map_err(|e| replay_err(&row, e))?;
-        let at = DateTime::parse_from_rfc3339(&row.recorded_at)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| replay_err(&row, e))?;
-        if state.by_id.contains_key(&ev.event_id) {
-            return Err(replay_err(&row, "event id appears twice in the log"));
-        }
-        state
-            .apply_mode(ev, row.seq, at, false, true)
-            .map_err(|(e, _)| replay_err(&row, e))?;
-        n += 1;
-        Ok(())
+    let mut n = 0;
+    std::thread::scope(|scope| {
+        let (row_tx, row_rx) = sync_channel::<Vec<StoredEvent>>(4);
+        let (ev_tx, ev_rx) = sync_channel::<Vec<Parsed>>(4);
+        scope.spawn(move || {
+            for rows in row_rx {
+                let parsed: Vec<Parsed> = rows
+                    .into_iter()
+                    .map(|row| {
+                        let ev = Event::from_json(&row.json).map_err(|e| replay_err(&row, e));
+                        let at = DateTime::parse_from_rfc3339(&row.recorded_at)
+                            .map(|t| t.with_timezone(&Utc))
+                            .map_err(|e| replay_err(&row, e));
+                        let r = ev.and_then(|ev| at.map(|at| (ev, at)));
+                        (row, r)
+                    })
+                    .collect();
+                if ev_tx.send(parsed).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut apply = |parsed: Vec<Parsed>| -> Result<()> {
+            for (row, r) in parsed {
+                let (ev, at) = r?;
+                if state.by_id.contains_key(&ev.event_id) {
+                    return Err(replay_err(&row, "event id appears twice in the log"));
+                }
+                state
+                    .apply_mode(ev, row.seq, at, false, true)
+                    .map_err(|(e, _)| replay_err(&row, e))?;
+                n += 1;
+            }
+            Ok(())
+        };
+        let parser_gone = || Error::Storage {
+            message: "replay: the parsing thread stopped".into(),
+        };
+        // Owns the row sender: dropping `send` tells the parser the log is done.
+        let send = {
+            let ev_rx = &ev_rx;
+            move |batch: Vec<StoredEvent>,
+                  apply: &mut dyn FnMut(Vec<Parsed>) -> Result<()>|
+                  -> Result<()> {
+                let mut batch = batch;
+                loop {
+                    match row_tx.try_send(batch) {
+                        Ok(()) => break,
+                        // The parser is behind: apply what it has done meanwhile.
+                        Err(TrySendError::Full(b)) => {
+                            batch = b;
+                            apply(ev_rx.recv().map_err(|_| parser_gone())?)?;
+                        }
+                        Err(TrySendError::Disconnected(_)) => return Err(parser_gone()),
+                    }
+                }
+                while let Ok(p) = ev_rx.try_recv() {
+                    apply(p)?;
+                }
+                Ok(())
+            }
+        };
+        let mut batch: Vec<StoredEvent> = Vec::with_capacity(BATCH);
+        let read = store.read_from(from, &mut |row: StoredEvent| {
+            batch.push(row);
+            if batch.len() == BATCH {
+                send(
+                    std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
+                    &mut apply,
+                )?;
+            }
+            Ok(())
+        });
+        read.and_then(|()| {
+            if !batch.is_empty() {
+                send(std::mem::take(&mut batch), &mut apply)?;
+            }
+            drop(send);
+            // The log is done: the parser finishes its queue and stops.
+            for p in ev_rx.iter() {
+                apply(p)?;
+            }
+            Ok(())
+        })
     })?;
     Ok(n)
 }

@@ -8,6 +8,8 @@
 //! ```
 //!
 //! SCALE is `10k`, `100k` (default, or `LOTTRACK_BENCH_SCALE`), `1m`, `10m`.
+//! `--csr-only` generates the graph and times the CSR baseline alone (for scales
+//! whose index does not fit in memory).
 //! `--export DIR` also writes the graph for `benches/python/side_by_side.py`.
 
 #![allow(clippy::unwrap_used)]
@@ -21,7 +23,10 @@ use lottrack_core::{Event, TraceOptions, Tracker};
 
 /// The lot index encoded in a generated lot code (`R12`, `S2-40`, `P7`, `B3`).
 fn index_of(code: &str) -> u32 {
-    let digits = code.rsplit(['-', 'R', 'S', 'P', 'B']).next().unwrap_or(code);
+    let digits = code
+        .rsplit(['-', 'R', 'S', 'P', 'B'])
+        .next()
+        .unwrap_or(code);
     digits.parse().unwrap()
 }
 
@@ -30,14 +35,44 @@ fn main() {
     let mut scale = generator::scale_from_env(100_000);
     let mut export: Option<std::path::PathBuf> = None;
     let mut budget = Duration::from_millis(1500);
+    let mut csr_only = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--export" => export = args.next().map(Into::into),
             "--budget-ms" => {
                 budget = Duration::from_millis(args.next().and_then(|s| s.parse().ok()).unwrap())
             }
+            "--csr-only" => csr_only = true,
             s => scale = generator::parse_scale(s).expect("scale like 100k or 1m"),
         }
+    }
+
+    if csr_only {
+        // Scales whose index does not fit this machine: the graph and the baseline.
+        let t0 = Instant::now();
+        let chain = generator::generate(&Config::new(scale), &mut |_| {});
+        println!(
+            "graph: {} lots, {} transform links, {} events ({} days), generated in {:.1} s",
+            chain.lots(),
+            chain.edges.len(),
+            chain.events,
+            chain.days,
+            t0.elapsed().as_secs_f64()
+        );
+        let csr = chain.csr_forward();
+        let mut vis = Visited::default();
+        for r in chain.forward_roots() {
+            let t = time_median(budget, 5, || {
+                std::hint::black_box(csr.reach_count(r.lot, &mut vis));
+            });
+            println!(
+                "{:>10} reach {:>9}: CSR {}",
+                chain.lot_code(r.lot),
+                r.reach,
+                ms(t)
+            );
+        }
+        return;
     }
 
     // Generate straight into the tracker (and the export), in batches of 1 000.
@@ -161,7 +196,11 @@ fn main() {
             let n = got.len();
             let got: BTreeSet<u32> = got.into_iter().collect();
             assert_eq!(n, got.len(), "{name}: duplicates for root {}", r.lot);
-            assert!(got == want, "{name} disagrees with the CSR baseline for root {}", r.lot);
+            assert!(
+                got == want,
+                "{name} disagrees with the CSR baseline for root {}",
+                r.lot
+            );
         };
         check("lottrack trace_forward", lottrack_set(r.lot));
         check("lottrack trace_forward_ids", lottrack_ids_set(r.lot));
@@ -177,7 +216,9 @@ fn main() {
     );
     println!(
         "machine: {} cores, load average {}",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         std::fs::read_to_string("/proc/loadavg")
             .unwrap_or_default()
             .split_whitespace()
@@ -242,5 +283,7 @@ fn main() {
     println!();
     println!("lt ids  = Tracker::trace_forward_ids (lot ids and depths; names resolved on demand)");
     println!("lt full = Tracker::trace_forward (lots, links, shipments with their strings)");
-    println!("ratios: time of the first / time of the second (SQL/ids: how many times faster lottrack is)");
+    println!(
+        "ratios: time of the first / time of the second (SQL/ids: how many times faster lottrack is)"
+    );
 }

@@ -233,6 +233,11 @@ impl SqliteStore {
         // database has been recognised (or found blank).
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| sqlite_err(path, "configure", e))?;
+        // A 64 MiB page cache (the default is 2 MiB): the `event_id` index of a log
+        // of millions of events no longer fits the default, and batched appends
+        // then wait on page reads. Memory is taken only as pages are used.
+        conn.pragma_update(None, "cache_size", -65_536)
+            .map_err(|e| sqlite_err(path, "configure", e))?;
         conn.pragma_update(None, "synchronous", options.synchronous.pragma_value())
             .map_err(|e| sqlite_err(path, "configure", e))?;
 

@@ -14,9 +14,10 @@ from conftest import at
 
 @pytest.fixture
 def chain() -> lottrack.Tracker:
-    """500 kg of spinach: 200 kg make 400 salads (1 kg = 4 salads); 240 salads go
-    to store-7 (60 kg of spinach), 80 to store-12 (20 kg), and 50 kg of spinach
-    itself to store-3. Customer names sort differently from their exposure."""
+    """500 kg of spinach: 200 kg make 400 salads (100 kg: 1 kg = 4 salads, a 50 %
+    yield); 240 salads go to store-7 (60 % of the salads, so 120 kg of the spinach),
+    80 to store-12 (40 kg), and 50 kg of spinach itself to store-3. Customer names
+    sort differently from their exposure."""
     t = lottrack.Tracker()
     t.define_product("salad", "each", conversions={"kg": 4}, time=at(1, 0))
     t.define_party("farm-a", name="Farm A", role="supplier", time=at(1, 0))
@@ -48,8 +49,8 @@ def test_mock_recall_scores_ranks_and_records_nothing(chain: lottrack.Tracker) -
     assert drill.started_at.utcoffset() is not None and drill.elapsed_us >= 0
     # customers ranked by the root material they received, most exposed first
     ranked = [(c.customer, c.root_quantity) for c in drill.customers]
-    assert ranked == [("store-7", Decimal(60)), ("store-3", Decimal(50)),
-                      ("store-12", Decimal(20))]
+    assert ranked == [("store-7", Decimal(120)), ("store-3", Decimal(50)),
+                      ("store-12", Decimal(40))]
     first = drill.customers[0]
     assert len(first) == 1 and first.shipments[0].event_id == "S7"
     # lots with their share of root material and the root quantity they hold
@@ -72,12 +73,12 @@ def test_mock_recall_scores_ranks_and_records_nothing(chain: lottrack.Tracker) -
     assert drill._repr_markdown_() == md
     csv = drill.to_csv().splitlines()
     assert csv[0].startswith("section,customer_or_location,product,lot,quantity,uom")
-    assert csv[1].startswith("notify,store-7,salad,S-1,240,each,60 kg,")
+    assert csv[1].startswith("notify,store-7,salad,S-1,240,each,120 kg,")
     assert "balance,,spinach,F-100,500,kg,100 %,,PASS," in csv
     d = drill.to_dict()
     assert d["score"] == "100" and d["pass"] is True and d["reporting_unit"] == "kg"
     assert [c["customer"] for c in d["customers"]] == ["store-7", "store-3", "store-12"]
-    assert d["customers"][0]["root_quantity"] == "60"
+    assert d["customers"][0]["root_quantity"] == "120"
     assert json.loads(drill.to_json()) == d
     assert repr(drill) == ("<MockRecall of spinach/F-100 in kg: score 100 % PASS, "
                            "2 lots, 3 customers>")
@@ -123,8 +124,8 @@ def test_mock_recall_to_pandas(chain: lottrack.Tracker) -> None:
     assert set(frames) == {"lots", "customers", "shipments", "stock_to_hold", "suppliers",
                            "mass_balance"}
     assert list(frames["customers"]["customer"]) == ["store-7", "store-3", "store-12"]
-    assert list(frames["customers"]["root_quantity"]) == [Decimal(60), Decimal(50),
-                                                           Decimal(20)]
+    assert list(frames["customers"]["root_quantity"]) == [Decimal(120), Decimal(50),
+                                                           Decimal(40)]
     assert list(frames["shipments"]["event_id"]) == ["S7", "S3", "S12"]
     assert list(frames["lots"].columns) == ["product", "lot", "depth", "status", "share",
                                             "root_quantity"]

@@ -9,6 +9,8 @@ use crate::quantity::Units;
 #[derive(Debug, Clone)]
 pub(crate) struct ProductRec {
     pub(crate) units: Units,
+    /// `units.base`, shared by reports without copying.
+    pub(crate) uom: std::sync::Arc<str>,
     pub(crate) description: Option<String>,
     pub(crate) rules: crate::event::ProductRules,
     /// Declared by a `product` event (rather than implied by a first receipt).
@@ -49,6 +51,8 @@ pub(crate) struct Catalog {
     pub(crate) products: Interner,
     pub(crate) product_recs: Vec<Option<ProductRec>>,
     pub(crate) places: Interner,
+    /// Customers and suppliers named by events (not only declared parties).
+    pub(crate) party_names: Interner,
     pub(crate) parties: HashMap<String, PartyRec>,
     pub(crate) locations: HashMap<String, PartyRec>,
     /// Live lots per product id.
@@ -92,6 +96,13 @@ impl Catalog {
         }
         self.product_recs[id as usize] = Some(rec);
         id
+    }
+
+    /// The base unit of a product id, shared ("" if unknown).
+    pub(crate) fn base_uom_arc(&self, id: u32) -> std::sync::Arc<str> {
+        self.product_by_id(id)
+            .map(|p| p.uom.clone())
+            .unwrap_or_else(|| std::sync::Arc::from(""))
     }
 
     /// The base unit of a product id ("" if unknown).

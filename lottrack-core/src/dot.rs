@@ -45,7 +45,7 @@ fn totals(ms: &[&Movement]) -> BTreeMap<(String, String), (Decimal, String)> {
     for m in ms {
         let e = t
             .entry((m.product.to_string(), m.lot.to_string()))
-            .or_insert((Decimal::ZERO, m.uom.clone()));
+            .or_insert((Decimal::ZERO, m.uom.to_string()));
         e.0 += m.quantity;
     }
     t

@@ -15,7 +15,7 @@
 //!   r#"{"event_id":"E3","kind":"ship","time":"2026-03-03T06:00:00+01:00","location":"plant-1","product":"salad","lot":"S-1","quantity":"120","uom":"each","customer":"store-12"}"#,
 //! ] { t.record_json(line).unwrap(); }
 //! let report = t.recall(&[LotKey::new("spinach", "F-100")], &TraceOptions::default()).unwrap();
-//! assert_eq!(report.customers[0].customer, "store-12");
+//! assert_eq!(&*report.customers[0].customer, "store-12");
 //! ```
 
 pub mod balance;

@@ -208,7 +208,7 @@ fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> 
         let f = factor_to(s, rec.product, unit);
         for sh in movements(s, n, Role::Shipped, opts.filter()) {
             let entry = by_customer
-                .entry(sh.party.clone())
+                .entry(sh.party.to_string())
                 .or_insert((Vec::new(), Some(Decimal::ZERO)));
             entry.1 = match (entry.1, f, ratio) {
                 (Some(acc), Some(f), Some(sh_)) => Some(acc + sh.quantity * f * sh_),
@@ -524,7 +524,7 @@ impl MockRecall {
                 l.location
             );
         }
-        let mut farms: Vec<&str> = self.suppliers.iter().map(|r| r.party.as_str()).collect();
+        let mut farms: Vec<&str> = self.suppliers.iter().map(|r| &*r.party).collect();
         farms.sort_unstable();
         farms.dedup();
         let plural =

@@ -3,6 +3,7 @@
 //! of the root lots — and executing it as durable status events.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -18,24 +19,24 @@ use crate::tracker::Tracker;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OnHand {
     /// Location.
-    pub location: String,
+    pub location: Arc<str>,
     /// Container, if packed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub container: Option<String>,
+    pub container: Option<Arc<str>>,
     /// Quantity (base unit).
     #[serde(serialize_with = "crate::report::ser_decimal")]
     pub quantity: rust_decimal::Decimal,
     /// Base unit.
-    pub uom: String,
+    pub uom: Arc<str>,
 }
 
 /// An affected lot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecallLot {
     /// Product.
-    pub product: String,
+    pub product: Arc<str>,
     /// Lot code.
-    pub lot: String,
+    pub lot: Arc<str>,
     /// Shortest transform steps from a root (0 for a root).
     pub depth: u32,
     /// Current status.
@@ -48,7 +49,7 @@ pub struct RecallLot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerShipments {
     /// The customer.
-    pub customer: String,
+    pub customer: Arc<str>,
     /// Their shipments of affected lots, by time.
     pub shipments: Vec<Shipment>,
 }
@@ -155,7 +156,7 @@ impl Tracker {
     /// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
     /// t.record_json(r#"{"event_id":"E2","kind":"ship","time":"2026-03-02T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"2","uom":"kg","customer":"shop"}"#).unwrap();
     /// let r = t.recall(&[LotKey::new("p", "L")], &TraceOptions::default()).unwrap();
-    /// assert_eq!(r.customers[0].customer, "shop");
+    /// assert_eq!(&*r.customers[0].customer, "shop");
     /// assert_eq!(r.lots[0].on_hand[0].quantity.to_string(), "3");
     /// assert!(r.mass_balance[0].closes());
     /// ```
@@ -168,7 +169,7 @@ impl Tracker {
             let reached = reach(s, &roots, TraceDirection::Forward, opts);
             let filter = opts.filter();
             let mut out_lots = Vec::with_capacity(reached.len());
-            let mut by_customer: BTreeMap<String, Vec<Shipment>> = BTreeMap::new();
+            let mut by_customer: BTreeMap<Arc<str>, Vec<Shipment>> = BTreeMap::new();
             let mut moved = Vec::new();
             for &(n, depth) in &reached {
                 let rec = &s.ledger.lots[n as usize];
@@ -180,16 +181,14 @@ impl Tracker {
                     .map(|(p, q)| OnHand {
                         location: s
                             .place_location(*p)
-                            .map(|l| s.catalog.places.name(l).to_string())
-                            .unwrap_or_default(),
+                            .map(|l| s.catalog.places.name(l).clone())
+                            .unwrap_or_else(|| Arc::from("")),
                         container: match p {
-                            Place::Container(c) => {
-                                Some(s.ledger.container_ids.name(*c).to_string())
-                            }
+                            Place::Container(c) => Some(s.ledger.container_ids.name(*c).clone()),
                             Place::Loc(_) => None,
                         },
                         quantity: *q,
-                        uom: s.catalog.base_uom(rec.product).to_string(),
+                        uom: s.catalog.base_uom_arc(rec.product),
                     })
                     .collect();
                 on_hand.sort_by(|a, b| {
@@ -198,8 +197,8 @@ impl Tracker {
                         .then_with(|| a.container.cmp(&b.container))
                 });
                 out_lots.push(RecallLot {
-                    product: rec.key.product.to_string(),
-                    lot: rec.key.lot.to_string(),
+                    product: rec.key.product.clone(),
+                    lot: rec.key.lot.clone(),
                     depth,
                     status: rec.status(),
                     on_hand,

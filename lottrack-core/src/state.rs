@@ -7,6 +7,7 @@
 //! rolled-back batch) exactly.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use petgraph::Direction;
@@ -67,6 +68,12 @@ pub struct Deficit {
 #[derive(Debug, Clone)]
 pub(crate) struct EventRec {
     pub(crate) event: Event,
+    /// The event id, shared with `State::by_id` and handed out by reports
+    /// without copying.
+    pub(crate) id: Arc<str>,
+    /// The customer (ship, return) or supplier (receive), interned in
+    /// `Catalog::party_names`.
+    pub(crate) party: Option<u32>,
     pub(crate) seq: u64,
     pub(crate) recorded_at: DateTime<Utc>,
     pub(crate) time_ms: i64,
@@ -87,7 +94,7 @@ pub(crate) struct State {
     pub(crate) ledger: Ledger,
     pub(crate) graph: LotGraph,
     pub(crate) events: Vec<EventRec>,
-    pub(crate) by_id: HashMap<String, u32>,
+    pub(crate) by_id: HashMap<Arc<str>, u32>,
     pub(crate) last_seq: u64,
 }
 
@@ -209,9 +216,20 @@ impl State {
             self.events[target as usize].voided_by = Some(idx);
             effects.lots.clear();
         }
-        self.by_id.insert(ev.event_id.clone(), idx);
+        let id: Arc<str> = Arc::from(ev.event_id.as_str());
+        self.by_id.insert(id.clone(), idx);
+        let party = match &ev.body {
+            EventBody::Ship { customer, .. } | EventBody::Return { customer, .. } => {
+                customer.as_deref()
+            }
+            EventBody::Receive { supplier, .. } => supplier.as_deref(),
+            _ => None,
+        }
+        .map(|p| self.catalog.party_names.intern(p));
         self.events.push(EventRec {
             event: ev,
+            id,
+            party,
             seq,
             recorded_at,
             time_ms,
@@ -224,7 +242,7 @@ impl State {
 
     fn plan_retract_target(&self, ev: &Event) -> Option<u32> {
         match &ev.body {
-            EventBody::Void { target, .. } => self.by_id.get(target).copied(),
+            EventBody::Void { target, .. } => self.by_id.get(target.as_str()).copied(),
             _ => None,
         }
     }
@@ -233,9 +251,9 @@ impl State {
     pub(crate) fn unapply_last(&mut self) -> Option<Event> {
         let rec = self.events.pop()?;
         let idx = self.events.len() as u32;
-        self.by_id.remove(&rec.event.event_id);
+        self.by_id.remove(&*rec.id);
         if let EventBody::Void { target, .. } = &rec.event.body
-            && let Some(&t) = self.by_id.get(target)
+            && let Some(&t) = self.by_id.get(target.as_str())
         {
             self.unretract(t);
             self.events[t as usize].voided_by = None;
@@ -471,6 +489,7 @@ impl State {
                 line.product.clone(),
                 ProductRec {
                     units: Units::new(&line.uom),
+                    uom: Arc::from(line.uom.as_str()),
                     description: None,
                     rules: Default::default(),
                     declared: false,
@@ -786,10 +805,13 @@ impl State {
                 }
             }
             EventBody::Void { target, .. } => {
-                let t = *self.by_id.get(target).ok_or_else(|| Error::UnknownEvent {
-                    event_id: id.clone(),
-                    target: target.clone(),
-                })?;
+                let t = *self
+                    .by_id
+                    .get(target.as_str())
+                    .ok_or_else(|| Error::UnknownEvent {
+                        event_id: id.clone(),
+                        target: target.clone(),
+                    })?;
                 let rec = &self.events[t as usize];
                 match &rec.event.body {
                     EventBody::Void { .. } => {
@@ -854,6 +876,7 @@ impl State {
                 plan.products.push((
                     product.clone(),
                     ProductRec {
+                        uom: Arc::from(uom.as_str()),
                         units: Units {
                             base: uom.clone(),
                             conversions: conversions.clone(),

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::event::{EventBody, Time};
+use crate::event::Time;
 use crate::graph::EdgeFilter;
 use crate::ledger::Role;
 use crate::model::{Document, LotKey};
@@ -74,7 +74,7 @@ pub struct TraceLot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TraceLink {
     /// The transform event.
-    pub event_id: String,
+    pub event_id: Arc<str>,
     /// The input lot.
     pub from: LotKey,
     /// The output lot.
@@ -85,10 +85,10 @@ pub struct TraceLink {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Movement {
     /// The ship (receive) event.
-    pub event_id: String,
-    /// The customer (for shipments) or supplier (for receipts).
+    pub event_id: Arc<str>,
+    /// The customer (for shipments) or supplier (for receipts); empty if none.
     #[serde(skip)]
-    pub party: String,
+    pub party: Arc<str>,
     /// Product.
     pub product: Arc<str>,
     /// Lot code.
@@ -97,12 +97,12 @@ pub struct Movement {
     #[serde(serialize_with = "ser_decimal")]
     pub quantity: Decimal,
     /// The product's base unit.
-    pub uom: String,
+    pub uom: Arc<str>,
     /// Event time, with its offset.
     #[serde(serialize_with = "ser_time")]
     pub time: Time,
     /// Location it left from (arrived at).
-    pub location: String,
+    pub location: Arc<str>,
     /// Reference documents (bill of lading, invoice, purchase order …).
     pub documents: Vec<Document>,
 }
@@ -295,6 +295,47 @@ impl Tracker {
     pub fn trace_backward(&self, lot: &LotKey, opts: &TraceOptions) -> Result<Trace> {
         self.with_state(|s| trace(s, lot, opts, TraceDirection::Backward))
     }
+
+    /// The full [`Trace`] (links, shipments or receipts, names) of a lean trace,
+    /// for the lots it reached: what a binding builds when its lazily made result
+    /// is asked for more than the lots. `opts` should be the options of the lean
+    /// trace. Links and movements are those recorded now (a lean trace taken
+    /// before later events were recorded gets the later links among its lots).
+    ///
+    /// ```
+    /// use lottrack_core::{LotKey, TraceOptions, Tracker};
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
+    /// t.record_json(r#"{"event_id":"E2","kind":"transform","time":"2026-03-02T08:00:00Z","location":"a","inputs":[{"product":"p","lot":"L","quantity":"5","uom":"kg"}],"outputs":[{"product":"q","lot":"M","quantity":"5","uom":"kg"}]}"#).unwrap();
+    /// let opts = TraceOptions::default();
+    /// let ids = t.trace_forward_ids(&LotKey::new("p", "L"), &opts).unwrap();
+    /// let full = t.trace_details(&ids, &opts).unwrap();
+    /// assert_eq!(full, t.trace_forward(&LotKey::new("p", "L"), &opts).unwrap());
+    /// assert_eq!(&*full.links[0].event_id, "E2");
+    /// ```
+    pub fn trace_details(&self, ids: &TraceIds, opts: &TraceOptions) -> Result<Trace> {
+        self.with_state(|s| {
+            let n = s.ledger.lots.len();
+            let known = |id: LotId| (id.0 as usize) < n;
+            if let Some(bad) = std::iter::once(&ids.root)
+                .chain(&ids.lots)
+                .find(|id| !known(**id))
+            {
+                return Err(crate::error::Error::InvalidField {
+                    event_id: String::new(),
+                    field: "lot id".into(),
+                    reason: format!(
+                        "lot id {} was not handed out by this tracker ({n} lots)",
+                        bad.0
+                    ),
+                });
+            }
+            let mut reached = Vec::with_capacity(ids.lots.len() + 1);
+            reached.push((ids.root.0, 0));
+            reached.extend(ids.lots.iter().zip(&ids.depths).map(|(l, d)| (l.0, *d)));
+            Ok(build_trace(s, ids.root.0, &reached, opts, ids.direction))
+        })
+    }
 }
 
 /// The lot ids reached from `roots` (roots included, depth 0), shortest depth first.
@@ -335,31 +376,33 @@ pub(crate) fn movements_into(
     if !rec.moves.iter().any(|m| m.role == role) {
         return;
     }
-    let uom = s.catalog.base_uom(rec.product);
+    let uom = s.catalog.base_uom_arc(rec.product);
+    let empty: Arc<str> = Arc::from("");
     for m in rec.moves.iter().filter(|m| m.role == role) {
         let ev = &s.events[m.event as usize];
         if !filter.admits(ev.time_ms) {
             continue;
         }
-        let party = match &ev.event.body {
-            EventBody::Ship { customer, .. } | EventBody::Return { customer, .. } => {
-                customer.clone()
-            }
-            EventBody::Receive { supplier, .. } => supplier.clone(),
-            _ => None,
+        let party = ev
+            .party
+            .map(|p| s.catalog.party_names.name(p).clone())
+            .unwrap_or_else(|| empty.clone());
+        let location = match s.place_location(m.place) {
+            Some(l) => s.catalog.places.name(l).clone(),
+            None => ev
+                .event
+                .location
+                .as_deref()
+                .map(Arc::from)
+                .unwrap_or_else(|| empty.clone()),
         };
-        let location = s
-            .place_location(m.place)
-            .map(|l| s.catalog.places.name(l).to_string())
-            .or_else(|| ev.event.location.clone())
-            .unwrap_or_default();
         out.push(Movement {
-            event_id: ev.event.event_id.clone(),
-            party: party.unwrap_or_default(),
+            event_id: ev.id.clone(),
+            party,
             product: rec.key.product.clone(),
             lot: rec.key.lot.clone(),
             quantity: m.delta.abs(),
-            uom: uom.to_string(),
+            uom: uom.clone(),
             time: ev.event.time,
             location,
             documents: ev.event.documents.clone(),
@@ -375,6 +418,17 @@ pub(crate) fn trace(
 ) -> Result<Trace> {
     let root = s.lot_id(&lot.product, &lot.lot, "")?;
     let reached = reach(s, &[root], dir, opts);
+    Ok(build_trace(s, root, &reached, opts, dir))
+}
+
+/// The full trace of the lots already reached (`reached` holds the root at depth 0).
+fn build_trace(
+    s: &State,
+    root: u32,
+    reached: &[(u32, u32)],
+    opts: &TraceOptions,
+    dir: TraceDirection,
+) -> Trace {
     let filter = opts.filter();
     let (graph_dir, role) = match dir {
         TraceDirection::Forward => (Direction::Outgoing, Role::Shipped),
@@ -384,7 +438,7 @@ pub(crate) fn trace(
     let expands = |depth: u32| opts.max_depth.is_none_or(|m| depth < m);
     // Size the results first: growing vectors of this size costs more than a pass.
     let (mut n_links, mut n_moves) = (0, 0);
-    for &(n, depth) in &reached {
+    for &(n, depth) in reached {
         if expands(depth) {
             n_links += adj.of(n).count();
         }
@@ -397,7 +451,7 @@ pub(crate) fn trace(
     let mut lots = Vec::with_capacity(reached.len().saturating_sub(1));
     let mut links = Vec::with_capacity(n_links);
     let mut moved = Vec::with_capacity(n_moves);
-    for &(n, depth) in &reached {
+    for &(n, depth) in reached {
         let rec = &s.ledger.lots[n as usize];
         if n != root {
             lots.push(TraceLot {
@@ -418,7 +472,7 @@ pub(crate) fn trace(
                     &s.ledger.lots[e.to as usize].key,
                 );
                 links.push(TraceLink {
-                    event_id: s.events[e.event as usize].event.event_id.clone(),
+                    event_id: s.events[e.event as usize].id.clone(),
                     from: from.clone(),
                     to: to.clone(),
                 });
@@ -440,12 +494,12 @@ pub(crate) fn trace(
             .cmp(&b.time)
             .then_with(|| a.event_id.cmp(&b.event_id))
     });
-    Ok(Trace {
+    Trace {
         direction: dir,
         root: s.ledger.lots[root as usize].key.clone(),
         lots,
         links,
         shipments,
         receipts,
-    })
+    }
 }

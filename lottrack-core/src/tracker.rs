@@ -255,7 +255,7 @@ impl Tracker {
             let mut applied: Vec<usize> = Vec::new();
             for (i, slot) in events.iter_mut().enumerate() {
                 let ev = &*slot;
-                if let Some(&k) = state.by_id.get(&ev.event_id) {
+                if let Some(&k) = state.by_id.get(ev.event_id.as_str()) {
                     let prev = &state.events[k as usize];
                     if prev.event == *ev {
                         results.push(Recorded {
@@ -484,7 +484,7 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
         let mut apply = |parsed: Vec<Parsed>| -> Result<()> {
             for (row, r) in parsed {
                 let (ev, at) = r?;
-                if state.by_id.contains_key(&ev.event_id) {
+                if state.by_id.contains_key(ev.event_id.as_str()) {
                     return Err(replay_err(&row, "event id appears twice in the log"));
                 }
                 state

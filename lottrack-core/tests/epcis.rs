@@ -83,7 +83,7 @@ fn example_9_6_1_object_events_ship_and_receive_serialized_items() {
     );
     let b = t.trace_backward(&l2018, &opts()).expect("trace");
     assert_eq!(b.receipts.len(), 1);
-    assert_eq!(b.receipts[0].location, "0012345111112");
+    assert_eq!(&*b.receipts[0].location, "0012345111112");
     let mb = t.mass_balance(&l2018).expect("balance");
     assert_eq!(
         (
@@ -120,8 +120,8 @@ fn example_9_6_2_object_event_receives_an_lgtin_quantity() {
         ("200".into(), "kg")
     );
     let b = t.trace_backward(&lot, &opts()).expect("trace");
-    assert_eq!(b.receipts[0].party, "4012345000016");
-    assert_eq!(b.receipts[0].location, "0614141008889");
+    assert_eq!(&*b.receipts[0].party, "4012345000016");
+    assert_eq!(&*b.receipts[0].location, "0614141008889");
     assert_eq!(t.lot_count(), 1);
 }
 

@@ -200,7 +200,7 @@ fn as_known_at_sees_the_data_before_a_correction_and_as_of_sees_late_arrivals() 
             .expect("recall")
             .customers
             .iter()
-            .map(|c| c.customer.clone())
+            .map(|c| c.customer.to_string())
             .collect::<Vec<_>>()
     };
     assert_eq!(customers(&t), vec!["right-store"]);

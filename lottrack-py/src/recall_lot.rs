@@ -70,7 +70,7 @@ impl Row for RecallLot {
     }
 
     fn records<'py>(&self, py: Python<'py>, out: &mut Vec<Vec<Bound<'py, PyAny>>>) -> PyResult<()> {
-        out.push(record![py; &self.product, &self.lot, self.depth, self.status.as_str()]);
+        out.push(record![py; &*self.product, &*self.lot, self.depth, self.status.as_str()]);
         Ok(())
     }
 }

@@ -79,12 +79,12 @@ result_methods!(PyRecallReport {
         let mut stock = Vec::new();
         for (lot, oh) in self.0.stock_to_hold() {
             stock.push(record![py;
-                &lot.product,
-                &lot.lot,
-                &oh.location,
+                &*lot.product,
+                &*lot.lot,
+                &*oh.location,
                 py_opt_str(py, oh.container.as_deref()),
                 py_decimal(py, &oh.quantity)?,
-                &oh.uom,
+                &*oh.uom,
             ]);
         }
         d.set_item("stock", data_frame(py, STOCK_COLUMNS, stock)?)?;

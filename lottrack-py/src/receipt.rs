@@ -102,14 +102,14 @@ impl Row for Receipt {
 
     fn records<'py>(&self, py: Python<'py>, out: &mut Vec<Vec<Bound<'py, PyAny>>>) -> PyResult<()> {
         out.push(record![py;
-            &self.event_id,
-            &self.party,
+            &*self.event_id,
+            &*self.party,
             &*self.product,
             &*self.lot,
             py_decimal(py, &self.quantity)?,
-            &self.uom,
+            &*self.uom,
             py_time(py, &self.time)?,
-            &self.location,
+            &*self.location,
             documents_text(&self.documents),
         ]);
         Ok(())

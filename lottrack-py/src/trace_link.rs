@@ -57,7 +57,7 @@ impl Row for TraceLink {
 
     fn records<'py>(&self, py: Python<'py>, out: &mut Vec<Vec<Bound<'py, PyAny>>>) -> PyResult<()> {
         out.push(record![py;
-            &self.event_id,
+            &*self.event_id,
             &*self.from.product,
             &*self.from.lot,
             &*self.to.product,

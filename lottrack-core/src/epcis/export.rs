@@ -577,7 +577,10 @@ fn header(s: &State) -> (Map<String, Value>, usize) {
             }
             EventBody::MockRecall { .. } => natives.push(ev.to_value()),
             EventBody::Void { target, .. } => {
-                let t = s.by_id.get(target).map(|i| &s.events[*i as usize].event);
+                let t = s
+                    .by_id
+                    .get(target.as_str())
+                    .map(|i| &s.events[*i as usize].event);
                 if t.is_none_or(|t| event_json(s, t, None).is_none()) {
                     natives.push(ev.to_value());
                 }

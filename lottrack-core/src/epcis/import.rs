@@ -1356,7 +1356,7 @@ impl Tracker {
             !(matches!(
                 e.body,
                 EventBody::Product { .. } | EventBody::Party { .. } | EventBody::Location { .. }
-            ) && self.with_state(|s| s.by_id.contains_key(&e.event_id)))
+            ) && self.with_state(|s| s.by_id.contains_key(e.event_id.as_str())))
         });
         for n in natives {
             if !exists(&n.event_id, &seen) {

@@ -57,6 +57,10 @@ pub(crate) struct Catalog {
     pub(crate) locations: HashMap<String, PartyRec>,
     /// Live lots per product id.
     pub(crate) live_lots: Vec<u32>,
+    /// `""`, shared.
+    pub(crate) empty: std::sync::Arc<str>,
+    /// No documents, shared.
+    pub(crate) no_docs: std::sync::Arc<[crate::model::Document]>,
 }
 
 impl Catalog {
@@ -98,11 +102,16 @@ impl Catalog {
         id
     }
 
+    /// The empty name, shared (a movement without a party or location).
+    pub(crate) fn empty_name(&self) -> std::sync::Arc<str> {
+        self.empty.clone()
+    }
+
     /// The base unit of a product id, shared ("" if unknown).
     pub(crate) fn base_uom_arc(&self, id: u32) -> std::sync::Arc<str> {
         self.product_by_id(id)
             .map(|p| p.uom.clone())
-            .unwrap_or_else(|| std::sync::Arc::from(""))
+            .unwrap_or_else(|| self.empty.clone())
     }
 
     /// The base unit of a product id ("" if unknown).

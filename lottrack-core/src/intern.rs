@@ -29,6 +29,11 @@ impl Interner {
         id
     }
 
+    /// Number of names.
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+
     /// The name of `id`.
     pub(crate) fn name(&self, id: u32) -> &Arc<str> {
         &self.names[id as usize]

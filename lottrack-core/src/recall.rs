@@ -2,7 +2,6 @@
 //! stock to hold, customers to notify with their shipments, and the mass balance
 //! of the root lots — and executing it as durable status events.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -12,7 +11,7 @@ use crate::error::Result;
 use crate::event::{Event, Time};
 use crate::ledger::{Place, Role};
 use crate::model::{LotKey, LotStatus};
-use crate::trace::{Shipment, TraceDirection, TraceOptions, movements_into, reach};
+use crate::trace::{Shipment, TraceDirection, TraceOptions, movement, reach};
 use crate::tracker::Tracker;
 
 /// Stock of an affected lot at one location.
@@ -169,8 +168,6 @@ impl Tracker {
             let reached = reach(s, &roots, TraceDirection::Forward, opts);
             let filter = opts.filter();
             let mut out_lots = Vec::with_capacity(reached.len());
-            let mut by_customer: BTreeMap<Arc<str>, Vec<Shipment>> = BTreeMap::new();
-            let mut moved = Vec::new();
             for &(n, depth) in &reached {
                 let rec = &s.ledger.lots[n as usize];
                 // As `stock_lines` orders them, without its per-line product and lot.
@@ -203,30 +200,54 @@ impl Tracker {
                     status: rec.status(),
                     on_hand,
                 });
-                movements_into(s, n, Role::Shipped, filter, &mut moved);
-                for m in moved.drain(..) {
-                    match by_customer.get_mut(&m.party) {
-                        Some(v) => v.push(Shipment(m)),
-                        None => {
-                            by_customer.insert(m.party.clone(), vec![Shipment(m)]);
-                        }
-                    }
+            }
+            // Shipments grouped by customer, each group allocated once at its size.
+            fn shipped<'a>(
+                s: &'a crate::state::State,
+                rec: &'a crate::ledger::LotRec,
+                filter: crate::graph::EdgeFilter,
+            ) -> impl Iterator<Item = &'a crate::ledger::Movement> + 'a {
+                rec.moves.iter().filter(move |m| {
+                    m.role == Role::Shipped && filter.admits(s.events[m.event as usize].time_ms)
+                })
+            }
+            // Slot 0: shipments without a customer; slot p + 1: party p.
+            let slot = |m: &crate::ledger::Movement| {
+                s.events[m.event as usize]
+                    .party
+                    .map_or(0, |p| p as usize + 1)
+            };
+            let mut counts = vec![0usize; s.catalog.party_names.len() + 1];
+            for &(n, _) in &reached {
+                for m in shipped(s, &s.ledger.lots[n as usize], filter) {
+                    counts[slot(m)] += 1;
                 }
             }
-            let customers = by_customer
+            let mut groups: Vec<Vec<Shipment>> =
+                counts.iter().map(|&c| Vec::with_capacity(c)).collect();
+            for &(n, _) in &reached {
+                let rec = &s.ledger.lots[n as usize];
+                let uom = s.catalog.base_uom_arc(rec.product);
+                for m in shipped(s, rec, filter) {
+                    groups[slot(m)].push(Shipment(movement(s, rec, m, &uom)));
+                }
+            }
+            let mut customers: Vec<CustomerShipments> = groups
                 .into_iter()
-                .map(|(customer, mut shipments)| {
+                .filter(|g| !g.is_empty())
+                .map(|mut shipments| {
                     shipments.sort_by(|a, b| {
                         a.time
                             .cmp(&b.time)
                             .then_with(|| a.event_id.cmp(&b.event_id))
                     });
                     CustomerShipments {
-                        customer,
+                        customer: shipments[0].party.clone(),
                         shipments,
                     }
                 })
                 .collect();
+            customers.sort_by(|a, b| a.customer.cmp(&b.customer));
             Ok(RecallReport {
                 roots: roots
                     .iter()

@@ -74,6 +74,8 @@ pub(crate) struct EventRec {
     /// The customer (ship, return) or supplier (receive), interned in
     /// `Catalog::party_names`.
     pub(crate) party: Option<u32>,
+    /// The event's documents, shared by report rows without copying.
+    pub(crate) docs: Arc<[crate::model::Document]>,
     pub(crate) seq: u64,
     pub(crate) recorded_at: DateTime<Utc>,
     pub(crate) time_ms: i64,
@@ -225,11 +227,18 @@ impl State {
             EventBody::Receive { supplier, .. } => supplier.as_deref(),
             _ => None,
         }
+        .filter(|p| !p.is_empty())
         .map(|p| self.catalog.party_names.intern(p));
+        let docs = if ev.documents.is_empty() {
+            self.catalog.no_docs.clone()
+        } else {
+            Arc::from(ev.documents.as_slice())
+        };
         self.events.push(EventRec {
             event: ev,
             id,
             party,
+            docs,
             seq,
             recorded_at,
             time_ms,

@@ -103,8 +103,9 @@ pub struct Movement {
     pub time: Time,
     /// Location it left from (arrived at).
     pub location: Arc<str>,
-    /// Reference documents (bill of lading, invoice, purchase order …).
-    pub documents: Vec<Document>,
+    /// Reference documents (bill of lading, invoice, purchase order …), shared
+    /// with the event's record.
+    pub documents: Arc<[Document]>,
 }
 
 /// A shipment: [`Movement`] serialized with a `customer` key.
@@ -377,36 +378,45 @@ pub(crate) fn movements_into(
         return;
     }
     let uom = s.catalog.base_uom_arc(rec.product);
-    let empty: Arc<str> = Arc::from("");
     for m in rec.moves.iter().filter(|m| m.role == role) {
         let ev = &s.events[m.event as usize];
-        if !filter.admits(ev.time_ms) {
-            continue;
+        if filter.admits(ev.time_ms) {
+            out.push(movement(s, rec, m, &uom));
         }
-        let party = ev
-            .party
-            .map(|p| s.catalog.party_names.name(p).clone())
-            .unwrap_or_else(|| empty.clone());
-        let location = match s.place_location(m.place) {
-            Some(l) => s.catalog.places.name(l).clone(),
-            None => ev
-                .event
-                .location
-                .as_deref()
-                .map(Arc::from)
-                .unwrap_or_else(|| empty.clone()),
-        };
-        out.push(Movement {
-            event_id: ev.id.clone(),
-            party,
-            product: rec.key.product.clone(),
-            lot: rec.key.lot.clone(),
-            quantity: m.delta.abs(),
-            uom: uom.clone(),
-            time: ev.event.time,
-            location,
-            documents: ev.event.documents.clone(),
-        });
+    }
+}
+
+/// The report row of one stock movement of `rec` (`uom`: the product's base unit).
+pub(crate) fn movement(
+    s: &State,
+    rec: &crate::ledger::LotRec,
+    m: &crate::ledger::Movement,
+    uom: &Arc<str>,
+) -> Movement {
+    let ev = &s.events[m.event as usize];
+    let party = match ev.party {
+        Some(p) => s.catalog.party_names.name(p).clone(),
+        None => s.catalog.empty_name(),
+    };
+    let location = match s.place_location(m.place) {
+        Some(l) => s.catalog.places.name(l).clone(),
+        None => ev
+            .event
+            .location
+            .as_deref()
+            .map(Arc::from)
+            .unwrap_or_else(|| s.catalog.empty_name()),
+    };
+    Movement {
+        event_id: ev.id.clone(),
+        party,
+        product: rec.key.product.clone(),
+        lot: rec.key.lot.clone(),
+        quantity: m.delta.abs(),
+        uom: uom.clone(),
+        time: ev.event.time,
+        location,
+        documents: ev.docs.clone(),
     }
 }
 

@@ -1,0 +1,49 @@
+//! The issue's recall target, split in its parts: building the report and dropping
+//! it, for the root reaching ~100 k lots of the generated chain (default 1 M lots;
+//! `LOTTRACK_BENCH_SCALE=10k|100k|1m`), next to the lean trace of the same root.
+//!
+//! `cargo run --release -p lottrack-benches --example recall_probe`
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::time::Instant;
+
+use lottrack_benches::generator;
+use lottrack_core::{TraceOptions, Tracker};
+
+fn main() {
+    let lots = generator::scale_from_env(1_000_000);
+    let data = generator::cached(lots);
+    let (chain, events) = (&data.0, &data.1);
+    let t = Tracker::in_memory();
+    for chunk in events.chunks(1000) {
+        t.record_batch(chunk.to_vec()).unwrap();
+    }
+    let fwd = chain.csr_forward();
+    let root = chain.pick_roots(&fwd, &[100_000])[0];
+    let keys = [chain.key(root.lot)];
+    let opts = TraceOptions::default();
+    for _ in 0..8 {
+        let t0 = Instant::now();
+        let rep = t.recall(&keys, &opts).unwrap();
+        let build = t0.elapsed();
+        let shipments: usize = rep.customers.iter().map(|c| c.shipments.len()).sum();
+        let on_hand: usize = rep.lots.iter().map(|l| l.on_hand.len()).sum();
+        let (customers, n_lots) = (rep.customers.len(), rep.lots.len());
+        let t1 = Instant::now();
+        drop(rep);
+        let dropped = t1.elapsed();
+        let t2 = Instant::now();
+        let ids = t.trace_forward_ids(&keys[0], &opts).unwrap();
+        let lean = t2.elapsed();
+        println!(
+            "{n_lots} lots, {shipments} shipments to {customers} customers, {on_hand} stock lines: \
+             report {:.1} ms = build {:.1} ms + drop {:.1} ms (lean trace of {} lots {:.2} ms)",
+            (build + dropped).as_secs_f64() * 1e3,
+            build.as_secs_f64() * 1e3,
+            dropped.as_secs_f64() * 1e3,
+            ids.lots.len(),
+            lean.as_secs_f64() * 1e3,
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! Master data: products with their unit tables, parties and locations.
 
-use std::collections::HashMap;
+use crate::hashing::FastMap;
 
 use crate::intern::Interner;
 use crate::quantity::Units;
@@ -53,8 +53,8 @@ pub(crate) struct Catalog {
     pub(crate) places: Interner,
     /// Customers and suppliers named by events (not only declared parties).
     pub(crate) party_names: Interner,
-    pub(crate) parties: HashMap<String, PartyRec>,
-    pub(crate) locations: HashMap<String, PartyRec>,
+    pub(crate) parties: FastMap<String, PartyRec>,
+    pub(crate) locations: FastMap<String, PartyRec>,
     /// Live lots per product id.
     pub(crate) live_lots: Vec<u32>,
     /// `""`, shared.

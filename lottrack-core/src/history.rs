@@ -32,7 +32,7 @@ impl Tracker {
             idx.sort_by_key(|i| (s.events[*i as usize].time_ms, *i));
             Ok(idx
                 .into_iter()
-                .map(|i| s.events[i as usize].event.clone())
+                .map(|i| (*s.events[i as usize].event).clone())
                 .collect())
         })
     }

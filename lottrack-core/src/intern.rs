@@ -1,13 +1,13 @@
 //! Interning: names (products, locations, parties, containers) mapped to dense
 //! integer indices, so strings never sit on the hot path.
 
-use std::collections::HashMap;
+use crate::hashing::FastMap;
 use std::sync::Arc;
 
 /// A string table handing out dense `u32` ids in first-seen order.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Interner {
-    ids: HashMap<Arc<str>, u32>,
+    ids: FastMap<Arc<str>, u32>,
     names: Vec<Arc<str>>,
 }
 

@@ -1,7 +1,7 @@
 //! The ledger: every lot (interned by its key), its attributes and status, its
 //! stock per place and every stock movement that made it, in recording order.
 
-use std::collections::HashMap;
+use crate::hashing::FastMap;
 
 use rust_decimal::Decimal;
 
@@ -175,7 +175,7 @@ impl Eq for dyn KeyView + '_ {}
 /// All lots, by dense index.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Ledger {
-    pub(crate) ids: HashMap<LotKey, u32>,
+    pub(crate) ids: FastMap<LotKey, u32>,
     pub(crate) lots: Vec<LotRec>,
     pub(crate) container_ids: crate::intern::Interner,
     pub(crate) containers: Vec<ContainerRec>,

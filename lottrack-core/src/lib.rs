@@ -28,6 +28,7 @@ pub mod event;
 pub mod exposure;
 pub mod fsma;
 mod graph;
+mod hashing;
 pub mod history;
 mod intern;
 pub mod inventory;

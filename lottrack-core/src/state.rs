@@ -6,7 +6,7 @@
 //! the exact effects it had, so it can be retracted (a `void`) or unapplied (a
 //! rolled-back batch) exactly.
 
-use std::collections::HashMap;
+use crate::hashing::FastMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -67,7 +67,9 @@ pub struct Deficit {
 /// One recorded event and its bookkeeping.
 #[derive(Debug, Clone)]
 pub(crate) struct EventRec {
-    pub(crate) event: Event,
+    /// Boxed: the record stays small, so the event vector grows by copying a
+    /// fraction of what an inline `Event` would cost.
+    pub(crate) event: Box<Event>,
     /// The event id, shared with `State::by_id` and handed out by reports
     /// without copying.
     pub(crate) id: Arc<str>,
@@ -96,7 +98,7 @@ pub(crate) struct State {
     pub(crate) ledger: Ledger,
     pub(crate) graph: LotGraph,
     pub(crate) events: Vec<EventRec>,
-    pub(crate) by_id: HashMap<Arc<str>, u32>,
+    pub(crate) by_id: FastMap<Arc<str>, u32>,
     pub(crate) last_seq: u64,
 }
 
@@ -235,7 +237,7 @@ impl State {
             Arc::from(ev.documents.as_slice())
         };
         self.events.push(EventRec {
-            event: ev,
+            event: Box::new(ev),
             id,
             party,
             docs,
@@ -289,7 +291,7 @@ impl State {
                 }
             }
         }
-        Some(rec.event)
+        Some(*rec.event)
     }
 
     /// Removes every effect of event `idx` (it is being voided).
@@ -1072,7 +1074,7 @@ impl State {
     }
 }
 
-fn restore(map: &mut HashMap<String, PartyRec>, name: String, prev: Option<PartyRec>) {
+fn restore(map: &mut FastMap<String, PartyRec>, name: String, prev: Option<PartyRec>) {
     match prev {
         Some(p) => {
             map.insert(name, p);

@@ -257,7 +257,7 @@ impl Tracker {
                 let ev = &*slot;
                 if let Some(&k) = state.by_id.get(ev.event_id.as_str()) {
                     let prev = &state.events[k as usize];
-                    if prev.event == *ev {
+                    if *prev.event == *ev {
                         results.push(Recorded {
                             event_id: ev.event_id.clone(),
                             seq: prev.seq,
@@ -357,7 +357,7 @@ impl Tracker {
         self.read()
             .events
             .iter()
-            .map(|r| (r.seq, r.event.clone(), !r.live()))
+            .map(|r| (r.seq, (*r.event).clone(), !r.live()))
             .collect()
     }
 
@@ -366,7 +366,7 @@ impl Tracker {
         let s = self.read();
         s.by_id
             .get(event_id)
-            .map(|i| s.events[*i as usize].event.clone())
+            .map(|i| (*s.events[*i as usize].event).clone())
             .ok_or_else(|| Error::UnknownEvent {
                 event_id: String::new(),
                 target: event_id.to_string(),

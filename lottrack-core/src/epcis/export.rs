@@ -663,7 +663,7 @@ fn write_document(s: &State, out: &mut dyn Write) -> Result<u64> {
     write!(out, "{head},\"epcisBody\":{{\"eventList\":[").map_err(io_err)?;
     let mut n = 0u64;
     for rec in &s.events {
-        let void = rec.voided_by.map(|v| &s.events[v as usize].event);
+        let void = rec.voided_by.map(|v| &*s.events[v as usize].event);
         if let Some(o) = event_json(s, &rec.event, void) {
             let sep = if n == 0 { "\n" } else { ",\n" };
             write!(out, "{sep}{}", Value::Object(o)).map_err(io_err)?;

@@ -1,0 +1,44 @@
+//! Typed in-memory ingest, timed alone (no criterion), for profiling:
+//! `perf record -g target/release/examples/ingest_probe`. Records the generated
+//! chain (default 100 k lots; `LOTTRACK_BENCH_SCALE`) in batches of 1 000, `ROUNDS`
+//! times (default 5), and prints events per second of each round.
+//!
+//! `cargo run --release -p lottrack-benches --example ingest_probe`
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::time::Instant;
+
+use lottrack_benches::generator;
+use lottrack_core::Tracker;
+
+fn main() {
+    let lots = generator::scale_from_env(100_000);
+    let data = generator::cached(lots);
+    let events = &data.1;
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    for _ in 0..rounds {
+        let evs = events.clone();
+        let t0 = Instant::now();
+        let t = Tracker::in_memory();
+        let mut evs = evs.into_iter();
+        loop {
+            let chunk: Vec<_> = evs.by_ref().take(1000).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            t.record_batch(chunk).unwrap();
+        }
+        let el = t0.elapsed();
+        println!(
+            "{} events in {:.1} ms: {:.0} ev/s",
+            events.len(),
+            el.as_secs_f64() * 1e3,
+            events.len() as f64 / el.as_secs_f64()
+        );
+        drop(t);
+    }
+}

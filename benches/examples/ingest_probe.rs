@@ -1,7 +1,9 @@
 //! Typed in-memory ingest, timed alone (no criterion), for profiling:
 //! `perf record -g target/release/examples/ingest_probe`. Records the generated
 //! chain (default 100 k lots; `LOTTRACK_BENCH_SCALE`) in batches of 1 000, `ROUNDS`
-//! times (default 5), and prints events per second of each round.
+//! times (default 5), and prints events per second of each round. With
+//! `STORE=sqlite` the tracker records into a fresh SQLite file (synchronous FULL)
+//! in a temporary directory instead.
 //!
 //! `cargo run --release -p lottrack-benches --example ingest_probe`
 
@@ -22,8 +24,14 @@ fn main() {
         .unwrap_or(5);
     for _ in 0..rounds {
         let evs = events.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = std::env::var("STORE").is_ok_and(|s| s == "sqlite");
         let t0 = Instant::now();
-        let t = Tracker::in_memory();
+        let t = if sqlite {
+            Tracker::open_sqlite(dir.path().join("ingest.db")).unwrap()
+        } else {
+            Tracker::in_memory()
+        };
         let mut evs = evs.into_iter();
         loop {
             let chunk: Vec<_> = evs.by_ref().take(1000).collect();

@@ -9,7 +9,9 @@ The same forward trace from every root with NetworkX ``descendants``, rustworkx
 ``trace_forward`` (the result object as returned, whose rows are built lazily, and
 with ``to_dict()``). Every method must return the same lot set for every root
 before any time is printed; then the median time per trace and the ratio
-lottrack/peer are printed.
+lottrack/peer are printed. A second table times ways of reading a lottrack trace:
+``len()``, ``list(trace)`` (a ``TraceLot`` per lot), ``lots.to_list()``, the
+details (``shipments``: links and shipments built once) and ``to_json()``.
 
 The venv: ``python3 -m venv target/bench-venv && target/bench-venv/bin/pip install
 networkx rustworkx igraph target/wheels/lottrack-*.whl`` (the wheel is built by
@@ -18,6 +20,7 @@ networkx rustworkx igraph target/wheels/lottrack-*.whl`` (the wheel is built by
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -101,12 +104,26 @@ def main() -> int:
         p, l = keys[root]
         return {index[(x["product"], x["lot"])] for x in tracker.trace_forward(p, l).to_dict()["lots"]}
 
+    def lt_list_set(root: int) -> set[int]:
+        p, l = keys[root]
+        return {index[(x["product"], x["lot"])] for x in tracker.trace_forward(p, l).lots.to_list()}
+
+    def lt_in_set(root: int) -> set[int]:
+        p, l = keys[root]
+        tr = tracker.trace_forward(p, l)
+        reached = {index[(row.product, row.lot)] for row in tr}
+        assert len(tr) == len(reached) and all(keys[i] in tr for i in reached)
+        assert keys[root] not in tr
+        return reached
+
     methods = {
         "NetworkX": lambda r: set(nx.descendants(g_nx, r)),
         "rustworkx": lambda r: set(rx.descendants(g_rx, r)),
         "igraph": lambda r: set(g_ig.subcomponent(r, mode="out")) - {r},
         "lottrack": lt_set,
         "lottrack+to_dict": lt_dict_set,
+        "lottrack lots.to_list()": lt_list_set,
+        "lottrack len/in": lt_in_set,
     }
     # 1. Agreement first.
     for root, reach in roots:
@@ -115,7 +132,11 @@ def main() -> int:
         for name, f in methods.items():
             got = f(root)
             assert got == want, f"{name} disagrees for root {keys[root]}: {len(got)} vs {len(want)}"
-    print(f"agreement: all methods return the same lot sets for all {len(roots)} roots")
+    for root, _ in roots:  # and the directly built to_dict() is the JSON shape
+        tr = tracker.trace_forward(*keys[root])
+        assert tr.to_dict() == json.loads(tr.to_json()), keys[root]
+    print(f"agreement: all methods return the same lot sets for all {len(roots)} roots"
+          " (and to_dict() == json.loads(to_json()))")
     print(f"load average: {' '.join(open('/proc/loadavg').read().split()[:3])}")
 
     # 2. Times.
@@ -140,6 +161,26 @@ def main() -> int:
     print()
     print("lt = lottrack trace_forward (result object, rows built lazily); ltd = with to_dict().")
     print("ratios are lottrack time / peer time: below 1 means lottrack is faster.")
+
+    # 3. Ways of reading a lottrack trace (all after trace_forward), and the details.
+    variants = {
+        "trace+len()": lambda r: len(tracker.trace_forward(*keys[r])),
+        "trace+list(trace)": lambda r: list(tracker.trace_forward(*keys[r])),
+        "trace+lots.to_list()": lambda r: tracker.trace_forward(*keys[r]).lots.to_list(),
+        "trace+shipments": lambda r: len(tracker.trace_forward(*keys[r]).shipments),
+        "trace+to_json()": lambda r: tracker.trace_forward(*keys[r]).to_json(),
+    }
+    print()
+    print(f"{'root':>9} {'reach':>7} | " + " ".join(f"{k:>20}" for k in variants)
+          + " | len/ig  list/ig")
+    for root, reach in roots:
+        t = {k: median_time(lambda f=f: f(root), budget, 3) for k, f in variants.items()}
+        ig = median_time(lambda: g_ig.subcomponent(root, mode="out"), budget, 3)
+        print(f"{keys[root][1]:>9} {reach:>7} | " + " ".join(f"{ms(v):>20}" for v in t.values())
+              + f" | {t['trace+len()'] / ig:6.2f} {t['trace+list(trace)'] / ig:6.2f}")
+    print()
+    print("trace+shipments builds the details (links, shipments) once; list(trace) makes a")
+    print("TraceLot object per lot; ratios are against igraph subcomponent (re-timed).")
     return 0
 
 

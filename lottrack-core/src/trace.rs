@@ -300,8 +300,9 @@ impl Tracker {
     /// The full [`Trace`] (links, shipments or receipts, names) of a lean trace,
     /// for the lots it reached: what a binding builds when its lazily made result
     /// is asked for more than the lots. `opts` should be the options of the lean
-    /// trace. Links and movements are those recorded now (a lean trace taken
-    /// before later events were recorded gets the later links among its lots).
+    /// trace. Links and movements are those recorded now: a lean trace taken
+    /// before later events were recorded gets the later links among its own lots
+    /// (never links to lots it did not reach) and the later shipments of its lots.
     ///
     /// ```
     /// use lottrack_core::{LotKey, TraceOptions, Tracker};
@@ -334,7 +335,16 @@ impl Tracker {
             let mut reached = Vec::with_capacity(ids.lots.len() + 1);
             reached.push((ids.root.0, 0));
             reached.extend(ids.lots.iter().zip(&ids.depths).map(|(l, d)| (l.0, *d)));
-            Ok(build_trace(s, ids.root.0, &reached, opts, ids.direction))
+            let mut members: Vec<u32> = reached.iter().map(|r| r.0).collect();
+            members.sort_unstable();
+            Ok(build_trace(
+                s,
+                ids.root.0,
+                &reached,
+                Some(&members),
+                opts,
+                ids.direction,
+            ))
         })
     }
 }
@@ -428,14 +438,17 @@ pub(crate) fn trace(
 ) -> Result<Trace> {
     let root = s.lot_id(&lot.product, &lot.lot, "")?;
     let reached = reach(s, &[root], dir, opts);
-    Ok(build_trace(s, root, &reached, opts, dir))
+    Ok(build_trace(s, root, &reached, None, opts, dir))
 }
 
 /// The full trace of the lots already reached (`reached` holds the root at depth 0).
+/// With `members` (the reached ids, sorted), links to lots outside them are left
+/// out: a lean trace's lots may have gained links since it was taken.
 fn build_trace(
     s: &State,
     root: u32,
     reached: &[(u32, u32)],
+    members: Option<&[u32]>,
     opts: &TraceOptions,
     dir: TraceDirection,
 ) -> Trace {
@@ -477,6 +490,14 @@ fn build_trace(
                 if !filter.admits(e.time_ms) {
                     continue;
                 }
+                let other = if graph_dir == Direction::Outgoing {
+                    e.to
+                } else {
+                    e.from
+                };
+                if members.is_some_and(|m| m.binary_search(&other).is_err()) {
+                    continue;
+                }
                 let (from, to) = (
                     &s.ledger.lots[e.from as usize].key,
                     &s.ledger.lots[e.to as usize].key,
@@ -511,5 +532,68 @@ fn build_trace(
         links,
         shipments,
         receipts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(t: &Tracker, json: &str) {
+        t.record_json(json).expect("recorded");
+    }
+
+    #[test]
+    fn details_of_a_lean_trace_stay_among_its_lots() {
+        let t = Tracker::in_memory();
+        rec(
+            &t,
+            r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"10","uom":"kg"}"#,
+        );
+        rec(
+            &t,
+            r#"{"event_id":"E2","kind":"transform","time":"2026-03-02T08:00:00Z","location":"a","inputs":[{"product":"p","lot":"L","quantity":"5","uom":"kg"}],"outputs":[{"product":"q","lot":"M","quantity":"5","uom":"kg"}]}"#,
+        );
+        let opts = TraceOptions::default();
+        let ids = t
+            .trace_forward_ids(&LotKey::new("p", "L"), &opts)
+            .expect("trace");
+        // Recorded after the lean trace: a link from a reached lot to a new one,
+        // and a shipment of a reached lot.
+        rec(
+            &t,
+            r#"{"event_id":"E3","kind":"transform","time":"2026-03-03T08:00:00Z","location":"a","inputs":[{"product":"q","lot":"M","quantity":"2","uom":"kg"}],"outputs":[{"product":"r","lot":"N","quantity":"2","uom":"kg"}]}"#,
+        );
+        rec(
+            &t,
+            r#"{"event_id":"E4","kind":"ship","time":"2026-03-04T08:00:00Z","location":"a","product":"q","lot":"M","quantity":"1","uom":"kg","customer":"shop"}"#,
+        );
+        let full = t.trace_details(&ids, &opts).expect("details");
+        assert_eq!(full.lots.len(), 1);
+        let links: Vec<&str> = full.links.iter().map(|l| &*l.event_id).collect();
+        assert_eq!(links, ["E2"]);
+        let shipped: Vec<&str> = full.shipments.iter().map(|m| &*m.event_id).collect();
+        assert_eq!(shipped, ["E4"]);
+        // A fresh trace reaches the new lot and its link.
+        let now = t
+            .trace_forward(&LotKey::new("p", "L"), &opts)
+            .expect("trace");
+        assert_eq!(now.links.len(), 2);
+    }
+
+    #[test]
+    fn details_refuse_ids_from_elsewhere() {
+        let t = Tracker::in_memory();
+        let ids = TraceIds {
+            direction: TraceDirection::Forward,
+            root: LotId(7),
+            lots: Vec::new(),
+            depths: Vec::new(),
+        };
+        let err = t
+            .trace_details(&ids, &TraceOptions::default())
+            .expect_err("unknown id");
+        assert_eq!(err.kind_name(), "InvalidField");
+        assert!(err.to_string().contains("lot id 7"), "{err}");
     }
 }

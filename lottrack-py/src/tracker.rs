@@ -1040,10 +1040,16 @@ impl PyTracker {
         let opts = trace_options(py, max_depth, as_of, since, until)?;
         let key = lottrack_core::LotKey::new(product, lot);
         let t = self.get()?;
-        let tr = py
-            .detach(move || t.trace_forward(&key, &opts))
+        // The lean trace (lot ids and depths); names, links and shipments are read
+        // when first asked for (see `PyTrace`). The sequence number read first tells
+        // the trace whether anything was recorded since.
+        let (seq, ids) = py
+            .detach(|| {
+                let seq = t.last_seq();
+                t.trace_forward_ids(&key, &opts).map(|ids| (seq, ids))
+            })
             .or_raise(py)?;
-        Ok(PyTrace(Arc::new(tr)))
+        Ok(PyTrace::new(t, key, ids, opts, seq))
     }
 
     /// Everything the lot was made from, and who supplied it (options as for
@@ -1063,10 +1069,16 @@ impl PyTracker {
         let opts = trace_options(py, max_depth, as_of, since, until)?;
         let key = lottrack_core::LotKey::new(product, lot);
         let t = self.get()?;
-        let tr = py
-            .detach(move || t.trace_backward(&key, &opts))
+        // The lean trace (lot ids and depths); names, links and receipts are read
+        // when first asked for (see `PyTrace`). The sequence number read first tells
+        // the trace whether anything was recorded since.
+        let (seq, ids) = py
+            .detach(|| {
+                let seq = t.last_seq();
+                t.trace_backward_ids(&key, &opts).map(|ids| (seq, ids))
+            })
             .or_raise(py)?;
-        Ok(PyTrace(Arc::new(tr)))
+        Ok(PyTrace::new(t, key, ids, opts, seq))
     }
 
     /// In (received, produced, returned) vs out (shipped, consumed, disposed,

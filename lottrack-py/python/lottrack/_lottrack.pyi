@@ -207,6 +207,15 @@ class Receipt(_Row):
 
 @final
 class Trace:
+    """A forward or backward trace; iterating yields the lots reached (root excluded).
+
+    The lot set is fixed when the trace is taken (``len()``, iteration, ``in``,
+    ``lots`` answer for that moment). Links, shipments and receipts (and
+    ``to_dict()``, ``to_json()``, ``to_pandas()``, ``to_dot()``, ``to_svg()``,
+    ``repr()``) are read from the tracker on first use, for those lots, then kept.
+    A trace keeps its tracker's index alive: it stays readable after ``close()``.
+    """
+
     @property
     def direction(self) -> str: ...
     @property

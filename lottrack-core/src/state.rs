@@ -81,6 +81,9 @@ pub(crate) struct EventRec {
     pub(crate) seq: u64,
     pub(crate) recorded_at: DateTime<Utc>,
     pub(crate) time_ms: i64,
+    /// `event.time`, kept beside the record's other hot fields (reports read it
+    /// for every movement; the boxed event is a cache miss away).
+    pub(crate) time: crate::event::Time,
     pub(crate) voided_by: Option<u32>,
     pub(crate) effects: Effects,
 }
@@ -237,6 +240,7 @@ impl State {
             Arc::from(ev.documents.as_slice())
         };
         self.events.push(EventRec {
+            time: ev.time,
             event: Box::new(ev),
             id,
             party,

@@ -424,7 +424,7 @@ pub(crate) fn movement(
         lot: rec.key.lot.clone(),
         quantity: m.delta.abs(),
         uom: uom.clone(),
-        time: ev.event.time,
+        time: ev.time,
         location,
         documents: ev.docs.clone(),
     }

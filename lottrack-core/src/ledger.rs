@@ -40,6 +40,9 @@ pub(crate) struct Movement {
     /// Signed change, in the product's base unit.
     pub(crate) delta: Decimal,
     pub(crate) role: Role,
+    /// The event's customer or supplier: its id in `Catalog::party_names` plus one
+    /// (kept here so reports can group movements without reading the event).
+    pub(crate) party: Option<std::num::NonZeroU32>,
 }
 
 /// Everything known about one lot.
@@ -252,18 +255,21 @@ mod tests {
             place: Place::Loc(0),
             delta: d(10),
             role: Role::Received,
+            party: None,
         });
         lot.push_move(Movement {
             event: 3,
             place: Place::Loc(0),
             delta: d(-4),
             role: Role::Shipped,
+            party: None,
         });
         lot.push_move(Movement {
             event: 2,
             place: Place::Loc(1),
             delta: d(5),
             role: Role::Received,
+            party: None,
         });
         assert_eq!(
             lot.moves.iter().map(|m| m.event).collect::<Vec<_>>(),

@@ -212,15 +212,19 @@ impl Tracker {
                 })
             }
             // Slot 0: shipments without a customer; slot p + 1: party p.
-            let slot = |m: &crate::ledger::Movement| {
-                s.events[m.event as usize]
-                    .party
-                    .map_or(0, |p| p as usize + 1)
-            };
+            let slot = |m: &crate::ledger::Movement| m.party.map_or(0, |p| p.get() as usize);
             let mut counts = vec![0usize; s.catalog.party_names.len() + 1];
             for &(n, _) in &reached {
-                for m in shipped(s, &s.ledger.lots[n as usize], filter) {
-                    counts[slot(m)] += 1;
+                let rec = &s.ledger.lots[n as usize];
+                if filter.is_open() {
+                    // The movement knows its party: no event record is read.
+                    for m in rec.moves.iter().filter(|m| m.role == Role::Shipped) {
+                        counts[m.party.map_or(0, |p| p.get() as usize)] += 1;
+                    }
+                } else {
+                    for m in shipped(s, rec, filter) {
+                        counts[slot(m)] += 1;
+                    }
                 }
             }
             let mut groups: Vec<Vec<Shipment>> =

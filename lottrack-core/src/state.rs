@@ -217,14 +217,6 @@ impl State {
             Err(e) => return Err((e, ev)),
         };
         let time_ms = ev.time.timestamp_millis();
-        let mut effects = self.commit(plan, idx, time_ms);
-        if let Some(target) = self.plan_retract_target(&ev) {
-            self.retract(target);
-            self.events[target as usize].voided_by = Some(idx);
-            effects.lots.clear();
-        }
-        let id: Arc<str> = Arc::from(ev.event_id.as_str());
-        self.by_id.insert(id.clone(), idx);
         let party = match &ev.body {
             EventBody::Ship { customer, .. } | EventBody::Return { customer, .. } => {
                 customer.as_deref()
@@ -234,6 +226,14 @@ impl State {
         }
         .filter(|p| !p.is_empty())
         .map(|p| self.catalog.party_names.intern(p));
+        let mut effects = self.commit(plan, idx, time_ms, party);
+        if let Some(target) = self.plan_retract_target(&ev) {
+            self.retract(target);
+            self.events[target as usize].voided_by = Some(idx);
+            effects.lots.clear();
+        }
+        let id: Arc<str> = Arc::from(ev.event_id.as_str());
+        self.by_id.insert(id.clone(), idx);
         let docs = if ev.documents.is_empty() {
             self.catalog.no_docs.clone()
         } else {
@@ -963,7 +963,8 @@ impl State {
             .collect()
     }
 
-    fn commit(&mut self, plan: Plan, idx: u32, time_ms: i64) -> Effects {
+    fn commit(&mut self, plan: Plan, idx: u32, time_ms: i64, party: Option<u32>) -> Effects {
+        let party_slot = party.and_then(|p| std::num::NonZeroU32::new(p.wrapping_add(1)));
         // Exact capacities: the effects live as long as the event, and a vector
         // grown by pushes keeps room for four (the minimum) or twice what it holds.
         let undo = plan.products.len()
@@ -1023,6 +1024,7 @@ impl State {
                 place,
                 delta,
                 role,
+                party: party_slot,
             };
             self.ledger.lots[lot as usize].push_move(m);
             fx.moves.push((lot, m));

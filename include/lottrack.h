@@ -172,9 +172,14 @@ typedef struct LtMockRecall LtMockRecall;
  * and `lt_trace_lot()`, get all of it (shipments, receipts, links) with
  * `lt_trace_json()`, free it with `lt_trace_free()`.
  *
- * Thread-safety: immutable; may be read from several threads at once. It owns its
- * data: it stays valid after new events are recorded and after its tracker is
- * freed.
+ * The set of lots reached (and their depths) is fixed when the trace is taken.
+ * The lots' names are read from the tracker on the first `lt_trace_lot()`, and
+ * links, shipments and receipts on the first `lt_trace_json()` / `lt_trace_dot()`
+ * / `lt_trace_svg()`, for those lots; both are then kept.
+ *
+ * Thread-safety: may be read from several threads at once. It stays valid after
+ * new events are recorded and after its tracker is freed (it keeps the tracker's
+ * state alive until `lt_trace_free()`).
  */
 typedef struct LtTrace LtTrace;
 
@@ -1768,6 +1773,10 @@ const char *lt_version(void);
  * shortest number of transform steps), and the shipments to customers of the lot
  * and of everything made from it. Voided events take part in no result.
  *
+ * The set of lots reached (and their depths) is fixed now; the details are read
+ * from the tracker on first use: the lots' names on the first `lt_trace_lot()`,
+ * links and shipments on the first `lt_trace_json()` (see `LtTrace`).
+ *
  * @param tracker The tracker. Not NULL.
  * @param product Product of the root lot. Not NULL.
  * @param lot Lot code of the root lot. Not NULL.
@@ -1902,6 +1911,12 @@ LtStatus lt_trace_lot(const LtTrace *trace,
 /**
  * The whole trace as JSON: `{"direction", "root", "lots", "links", "shipments",
  * "receipts"}` (see the README for the shape; quantities are decimal strings).
+ *
+ * The links, shipments and receipts are read from the tracker on the first call
+ * of this, `lt_trace_dot` or `lt_trace_svg`, for the lots fixed when the trace
+ * was taken, and then kept: events recorded between taking the trace and that
+ * first call are included (links only among the trace's own lots), later ones
+ * are not.
  *
  * @param trace The trace. Not NULL.
  * @param[out] out_json Receives the JSON. Not NULL; untouched on failure.
@@ -2106,8 +2121,9 @@ LtStatus lt_tracker_open_with(const char *sqlite_path,
                               LtTracker **out);
 
 /**
- * Frees a tracker (and closes its store). Every event acknowledged with `LT_OK`
- * is already durable; nothing is lost by freeing.
+ * Frees a tracker; its store is closed once the traces taken from it are freed
+ * too (a trace keeps the index it reads from). Every event acknowledged with
+ * `LT_OK` is already durable; nothing is lost by freeing.
  *
  * @param tracker The tracker, or NULL (then nothing happens).
  *

@@ -167,7 +167,7 @@ pub unsafe fn arg_ref<'a, T>(p: *const T, name: &'static str) -> FfiResult<&'a T
 /// a snapshot).
 pub unsafe fn arg_tracker<'a>(p: *const LtTracker) -> FfiResult<&'a Tracker> {
     // SAFETY: the caller's contract.
-    unsafe { arg_ref(p, "tracker") }.map(|t| &t.inner)
+    unsafe { arg_ref(p, "tracker") }.map(|t| &*t.inner)
 }
 
 /// A required out-parameter: checked before any work so that a NULL one fails

@@ -2,8 +2,9 @@
 //! by index without parsing JSON.
 
 use std::ffi::c_char;
+use std::sync::{Arc, OnceLock};
 
-use lottrack_core::{LotKey, Trace, TraceOptions, Tracker};
+use lottrack_core::{LotKey, Trace, TraceIds, TraceOptions, Tracker};
 
 use crate::error::{FfiError, LtStatus};
 use crate::guard::{
@@ -68,49 +69,99 @@ const NO_C_STRING: usize = usize::MAX;
 /// and `lt_trace_lot()`, get all of it (shipments, receipts, links) with
 /// `lt_trace_json()`, free it with `lt_trace_free()`.
 ///
-/// Thread-safety: immutable; may be read from several threads at once. It owns its
-/// data: it stays valid after new events are recorded and after its tracker is
-/// freed.
+/// The set of lots reached (and their depths) is fixed when the trace is taken.
+/// The lots' names are read from the tracker on the first `lt_trace_lot()`, and
+/// links, shipments and receipts on the first `lt_trace_json()` / `lt_trace_dot()`
+/// / `lt_trace_svg()`, for those lots; both are then kept.
+///
+/// Thread-safety: may be read from several threads at once. It stays valid after
+/// new events are recorded and after its tracker is freed (it keeps the tracker's
+/// state alive until `lt_trace_free()`).
 pub struct LtTrace {
-    trace: Trace,
+    tracker: Arc<Tracker>,
+    ids: TraceIds,
+    opts: TraceOptions,
+    /// The lots' names, resolved on first use.
+    names: OnceLock<Names>,
+    /// The full trace, built on first use.
+    full: OnceLock<Trace>,
+}
+
+/// The product and lot codes of a trace's lots as C strings.
+struct Names {
     /// The lots' product and lot codes, each NUL-terminated, back to back.
-    names: Vec<u8>,
-    /// Per lot: offsets of its product and lot code in `names`.
+    bytes: Vec<u8>,
+    /// Per lot: offsets of its product and lot code in `bytes`.
     index: Vec<(usize, usize)>,
 }
 
-impl LtTrace {
-    fn new(trace: Trace) -> LtTrace {
-        let mut names = Vec::new();
+impl Names {
+    fn new<'a>(lots: impl ExactSizeIterator<Item = (&'a str, &'a str)>) -> Names {
+        let mut bytes = Vec::new();
         let mut push = |s: &str| {
             if s.as_bytes().contains(&0) {
                 return NO_C_STRING;
             }
-            let at = names.len();
-            names.extend_from_slice(s.as_bytes());
-            names.push(0);
+            let at = bytes.len();
+            bytes.extend_from_slice(s.as_bytes());
+            bytes.push(0);
             at
         };
-        let index = trace
-            .lots
-            .iter()
-            .map(|l| (push(&l.product), push(&l.lot)))
-            .collect();
-        LtTrace {
-            trace,
-            names,
-            index,
+        let mut index = Vec::with_capacity(lots.len());
+        for (p, l) in lots {
+            index.push((push(p), push(l)));
         }
+        Names { bytes, index }
     }
 
-    fn name_ptr(&self, at: usize, what: &str) -> FfiResult<*const c_char> {
+    fn ptr(&self, at: usize, what: &str) -> FfiResult<*const c_char> {
         if at == NO_C_STRING {
             return Err(nul_in_string(what));
         }
-        Ok(self.names[at..].as_ptr().cast())
+        Ok(self.bytes[at..].as_ptr().cast())
     }
 }
 
+impl LtTrace {
+    fn new(tracker: Arc<Tracker>, ids: TraceIds, opts: TraceOptions) -> LtTrace {
+        LtTrace {
+            tracker,
+            ids,
+            opts,
+            names: OnceLock::new(),
+            full: OnceLock::new(),
+        }
+    }
+
+    /// The lots' names: resolved once (one lock), then kept.
+    fn names(&self) -> FfiResult<&Names> {
+        if let Some(n) = self.names.get() {
+            return Ok(n);
+        }
+        let keys = self.tracker.lot_keys(&self.ids.lots);
+        if keys.len() != self.ids.lots.len() {
+            return Err(FfiError::Internal(format!(
+                "the tracker knows {} of the trace's {} lots",
+                keys.len(),
+                self.ids.lots.len()
+            )));
+        }
+        let built = Names::new(keys.iter().map(|k| (&*k.product, &*k.lot)));
+        // Another thread may have resolved them meanwhile: the first one is kept.
+        Ok(self.names.get_or_init(|| built))
+    }
+
+    /// The full trace: built once, then kept.
+    fn full(&self) -> FfiResult<&Trace> {
+        if let Some(f) = self.full.get() {
+            return Ok(f);
+        }
+        let built = self.tracker.trace_details(&self.ids, &self.opts)?;
+        Ok(self.full.get_or_init(|| built))
+    }
+}
+
+type TraceIdsFn = fn(&Tracker, &LotKey, &TraceOptions) -> lottrack_core::Result<TraceIds>;
 type TraceFn = fn(&Tracker, &LotKey, &TraceOptions) -> lottrack_core::Result<Trace>;
 
 /// The shared body of the handle functions.
@@ -118,7 +169,7 @@ type TraceFn = fn(&Tracker, &LotKey, &TraceOptions) -> lottrack_core::Result<Tra
 /// # Safety
 /// As `lt_trace_forward_with`.
 unsafe fn trace_handle(
-    f: TraceFn,
+    f: TraceIdsFn,
     tracker: *const LtTracker,
     product: *const c_char,
     lot: *const c_char,
@@ -127,11 +178,12 @@ unsafe fn trace_handle(
 ) -> FfiResult {
     // SAFETY: the caller's contract; each pointer is checked before use.
     unsafe {
-        let t = arg_tracker(tracker)?;
+        let t = &crate::guard::arg_ref(tracker, "tracker")?.inner;
         let key = lot_key(product, lot)?;
         let opts = trace_options(options)?;
         let out = arg_out(out, "out")?;
-        let handle = Box::new(LtTrace::new(f(t, &key, &opts)?));
+        let ids = f(t, &key, &opts)?;
+        let handle = Box::new(LtTrace::new(Arc::clone(t), ids, opts));
         out.write(Box::into_raw(handle));
     }
     Ok(())
@@ -163,6 +215,10 @@ unsafe fn trace_json(
 /// shortest number of transform steps), and the shipments to customers of the lot
 /// and of everything made from it. Voided events take part in no result.
 ///
+/// The set of lots reached (and their depths) is fixed now; the details are read
+/// from the tracker on first use: the lots' names on the first `lt_trace_lot()`,
+/// links and shipments on the first `lt_trace_json()` (see `LtTrace`).
+///
 /// @param tracker The tracker. Not NULL.
 /// @param product Product of the root lot. Not NULL.
 /// @param lot Lot code of the root lot. Not NULL.
@@ -189,7 +245,7 @@ pub unsafe extern "C" fn lt_trace_forward(
         // SAFETY: the caller's contract.
         unsafe {
             trace_handle(
-                Tracker::trace_forward,
+                Tracker::trace_forward_ids,
                 tracker,
                 product,
                 lot,
@@ -226,7 +282,7 @@ pub unsafe extern "C" fn lt_trace_backward(
         // SAFETY: the caller's contract.
         unsafe {
             trace_handle(
-                Tracker::trace_backward,
+                Tracker::trace_backward_ids,
                 tracker,
                 product,
                 lot,
@@ -263,7 +319,16 @@ pub unsafe extern "C" fn lt_trace_forward_with(
 ) -> LtStatus {
     guard("lt_trace_forward_with", || {
         // SAFETY: the caller's contract.
-        unsafe { trace_handle(Tracker::trace_forward, tracker, product, lot, options, out) }
+        unsafe {
+            trace_handle(
+                Tracker::trace_forward_ids,
+                tracker,
+                product,
+                lot,
+                options,
+                out,
+            )
+        }
     })
 }
 
@@ -292,7 +357,16 @@ pub unsafe extern "C" fn lt_trace_backward_with(
 ) -> LtStatus {
     guard("lt_trace_backward_with", || {
         // SAFETY: the caller's contract.
-        unsafe { trace_handle(Tracker::trace_backward, tracker, product, lot, options, out) }
+        unsafe {
+            trace_handle(
+                Tracker::trace_backward_ids,
+                tracker,
+                product,
+                lot,
+                options,
+                out,
+            )
+        }
     })
 }
 
@@ -309,7 +383,7 @@ pub unsafe extern "C" fn lt_trace_backward_with(
 pub unsafe extern "C" fn lt_trace_len(trace: *const LtTrace) -> usize {
     no_panic(0, || {
         // SAFETY: the caller's contract.
-        unsafe { trace.as_ref() }.map_or(0, |t| t.trace.lots.len())
+        unsafe { trace.as_ref() }.map_or(0, |t| t.ids.lots.len())
     })
 }
 
@@ -349,22 +423,24 @@ pub unsafe extern "C" fn lt_trace_lot(
             arg_out(lot, "lot")?,
             arg_out(depth, "depth")?,
         );
-        let len = t.index.len();
-        let (&(p, l), entry) =
-            t.index
-                .get(index)
-                .zip(t.trace.lots.get(index))
-                .ok_or(FfiError::OutOfRange {
-                    what: "the trace",
-                    index,
-                    len,
-                })?;
-        let (p, l) = (t.name_ptr(p, "product")?, t.name_ptr(l, "lot")?);
+        let len = t.ids.lots.len();
+        let &d = t.ids.depths.get(index).ok_or(FfiError::OutOfRange {
+            what: "the trace",
+            index,
+            len,
+        })?;
+        let names = t.names()?;
+        let &(p, l) = names.index.get(index).ok_or(FfiError::OutOfRange {
+            what: "the trace",
+            index,
+            len,
+        })?;
+        let (p, l) = (names.ptr(p, "product")?, names.ptr(l, "lot")?);
         // SAFETY: checked non-NULL; valid for writes by the contract.
         unsafe {
             product.write(p);
             lot.write(l);
-            depth.write(entry.depth);
+            depth.write(d);
         }
         Ok(())
     })
@@ -372,6 +448,12 @@ pub unsafe extern "C" fn lt_trace_lot(
 
 /// The whole trace as JSON: `{"direction", "root", "lots", "links", "shipments",
 /// "receipts"}` (see the README for the shape; quantities are decimal strings).
+///
+/// The links, shipments and receipts are read from the tracker on the first call
+/// of this, `lt_trace_dot` or `lt_trace_svg`, for the lots fixed when the trace
+/// was taken, and then kept: events recorded between taking the trace and that
+/// first call are included (links only among the trace's own lots), later ones
+/// are not.
 ///
 /// @param trace The trace. Not NULL.
 /// @param[out] out_json Receives the JSON. Not NULL; untouched on failure.
@@ -392,7 +474,7 @@ pub unsafe extern "C" fn lt_trace_json(
         // SAFETY: the caller's contract.
         let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
         let out = arg_out(out_json, "out_json")?;
-        let json = c_string(t.trace.to_json(), "trace")?;
+        let json = c_string(t.full()?.to_json(), "trace")?;
         // SAFETY: checked non-NULL.
         unsafe { write_string(out, json) };
         Ok(())
@@ -422,7 +504,7 @@ pub unsafe extern "C" fn lt_trace_dot(
         // SAFETY: the caller's contract.
         let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
         let out = arg_out(out_dot, "out_dot")?;
-        let dot = c_string(t.trace.to_dot(), "trace DOT")?;
+        let dot = c_string(t.full()?.to_dot(), "trace DOT")?;
         // SAFETY: checked non-NULL.
         unsafe { write_string(out, dot) };
         Ok(())
@@ -453,7 +535,7 @@ pub unsafe extern "C" fn lt_trace_svg(
         // SAFETY: the caller's contract.
         let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
         let out = arg_out(out_svg, "out_svg")?;
-        let svg = c_string(t.trace.to_svg()?, "trace SVG")?;
+        let svg = c_string(t.full()?.to_svg()?, "trace SVG")?;
         // SAFETY: checked non-NULL.
         unsafe { write_string(out, svg) };
         Ok(())
@@ -540,7 +622,7 @@ pub unsafe extern "C" fn lt_trace_backward_json(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lottrack_core::{TraceDirection, TraceLot};
+    use lottrack_core::{LotId, TraceDirection, TraceLot};
 
     /// The engine refuses control characters in identifiers when recording, but a
     /// store written before that rule may still hold a lot code with a NUL byte:
@@ -560,7 +642,17 @@ mod tests {
             shipments: Vec::new(),
             receipts: Vec::new(),
         };
-        let tr = Box::into_raw(Box::new(LtTrace::new(trace)));
+        let ids = TraceIds {
+            direction: TraceDirection::Forward,
+            root: LotId(0),
+            lots: vec![LotId(1), LotId(2)],
+            depths: vec![1, 2],
+        };
+        let handle = LtTrace::new(Arc::new(Tracker::in_memory()), ids, TraceOptions::default());
+        let names = trace.lots.iter().map(|l| (&*l.product, &*l.lot));
+        assert!(handle.names.set(Names::new(names)).is_ok());
+        assert!(handle.full.set(trace).is_ok());
+        let tr = Box::into_raw(Box::new(handle));
         let (mut p, mut l, mut d) = (std::ptr::null(), std::ptr::null(), 0u32);
         unsafe {
             assert_eq!(lt_trace_len(tr), 2);

@@ -1,6 +1,7 @@
 //! `LtTracker`: the engine handle — create, open, free, and its counters.
 
 use std::ffi::c_char;
+use std::sync::Arc;
 
 use lottrack_core::store::SqliteOptions;
 use lottrack_core::{StockMode, Tracker, TrackerOptions};
@@ -24,11 +25,13 @@ use crate::guard::{
 /// not at all. The only exception is `lt_tracker_free()`, which must not run while
 /// any other call on the same tracker is in progress or can still start.
 pub struct LtTracker {
-    pub(crate) inner: Tracker,
+    /// Shared with the trace handles taken from it (`LtTrace` reads details on
+    /// first use), so they stay readable after `lt_tracker_free`.
+    pub(crate) inner: Arc<Tracker>,
 }
 
 pub(crate) fn boxed(t: Tracker) -> *mut LtTracker {
-    Box::into_raw(Box::new(LtTracker { inner: t }))
+    Box::into_raw(Box::new(LtTracker { inner: Arc::new(t) }))
 }
 
 /// Options of a tracker. Start from `lt_tracker_options_default()` and change what
@@ -209,8 +212,9 @@ pub unsafe extern "C" fn lt_tracker_open_with(
     })
 }
 
-/// Frees a tracker (and closes its store). Every event acknowledged with `LT_OK`
-/// is already durable; nothing is lost by freeing.
+/// Frees a tracker; its store is closed once the traces taken from it are freed
+/// too (a trace keeps the index it reads from). Every event acknowledged with
+/// `LT_OK` is already durable; nothing is lost by freeing.
 ///
 /// @param tracker The tracker, or NULL (then nothing happens).
 ///

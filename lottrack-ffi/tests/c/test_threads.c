@@ -169,8 +169,74 @@ static bool test_concurrent_writers(void) {
     return true;
 }
 
+/* One trace read by two threads at once: the first lt_trace_lot of each may
+ * race to resolve the names; both see the same lots (and the same strings). */
+#define SHARED_CHAIN 200
+static LtTrace *shared_trace;
+
+static void *trace_reader_main(void *arg) {
+    bool *ok = arg;
+    *ok = true;
+    if (lt_trace_len(shared_trace) != SHARED_CHAIN) {
+        *ok = false;
+        return NULL;
+    }
+    char want[16];
+    for (size_t i = 0; i < SHARED_CHAIN; i++) {
+        const char *product, *lot;
+        uint32_t depth;
+        snprintf(want, sizeof want, "L%u", (unsigned)i + 1);
+        if (lt_trace_lot(shared_trace, i, &product, &lot, &depth) != LT_OK ||
+            strcmp(product, "p") != 0 || strcmp(lot, want) != 0 || depth != (uint32_t)i + 1) {
+            *ok = false;
+            return NULL;
+        }
+    }
+    char *json = NULL;
+    if (lt_trace_json(shared_trace, &json) != LT_OK || strstr(json, "\"L200\"") == NULL) {
+        *ok = false;
+    }
+    lt_string_free(json);
+    return NULL;
+}
+
+static bool test_two_threads_read_one_trace(void) {
+    LtTracker *t = NULL;
+    CHECK_OK(lt_tracker_new_memory(&t));
+    LtLotQty root = {"p", "L0", "1000", "kg"};
+    CHECK_OK(lt_receive(t, NULL, T1, "x", &root, NULL, NULL, NULL, 0, NULL, NULL));
+    char prev[16], next[16];
+    for (int i = 0; i < SHARED_CHAIN; i++) {
+        snprintf(prev, sizeof prev, "L%d", i);
+        snprintf(next, sizeof next, "L%d", i + 1);
+        LtLotQty in = {"p", prev, "1", "kg"};
+        LtLotQty out = {"p", next, "1", "kg"};
+        CHECK_OK(lt_transform(t, NULL, T2, "x", &in, 1, &out, 1, NULL, NULL, 0, NULL, NULL));
+    }
+    CHECK_OK(lt_trace_forward(t, "p", "L0", &shared_trace));
+    lt_tracker_free(t);
+    pthread_t th[2];
+    bool ok[2] = {false, false};
+    for (int i = 0; i < 2; i++) {
+        CHECK(pthread_create(&th[i], NULL, trace_reader_main, &ok[i]) == 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+    }
+    const char *p0, *l0, *p1, *l1;
+    uint32_t d;
+    CHECK_OK(lt_trace_lot(shared_trace, 0, &p0, &l0, &d));
+    CHECK_OK(lt_trace_lot(shared_trace, 0, &p1, &l1, &d));
+    CHECK(p0 == p1 && l0 == l1);
+    lt_trace_free(shared_trace);
+    shared_trace = NULL;
+    CHECK(ok[0] && ok[1]);
+    return true;
+}
+
 int main(void) {
     RUN(test_four_readers_one_writer);
     RUN(test_concurrent_writers);
+    RUN(test_two_threads_read_one_trace);
     return harness_finish();
 }

@@ -117,6 +117,110 @@ static bool test_trace_options(void) {
     return true;
 }
 
+/* The length comes from the lots fixed when the trace was taken: nothing else
+ * needs to be read, and a trace never read is freed cleanly. */
+static bool test_trace_len_without_reading_lots(void) {
+    LtTracker *t = two_step_tracker();
+    CHECK(t != NULL);
+    LtTrace *tr = NULL;
+    CHECK_OK(lt_trace_forward(t, "spinach", "F-100", &tr));
+    CHECK(lt_trace_len(tr) == 2);
+    CHECK(lt_trace_len(tr) == 2);
+    CHECK(lt_trace_len(NULL) == 0);
+    lt_trace_free(tr);
+
+    /* the tracker may go first; the length is still there */
+    CHECK_OK(lt_trace_backward(t, "bowl", "B-1", &tr));
+    lt_tracker_free(t);
+    CHECK(lt_trace_len(tr) == 2);
+    lt_trace_free(tr);
+    return true;
+}
+
+/* The lots of a trace are fixed when it is taken; its details are read on first
+ * use: a link recorded since between two of its lots, and a shipment of one of
+ * them, are in lt_trace_json, a lot made since from one of them is not. */
+static bool test_trace_lots_fixed_details_on_first_use(void) {
+    LtTracker *t = two_step_tracker();
+    CHECK(t != NULL);
+    LtTrace *tr = NULL;
+    CHECK_OK(lt_trace_forward(t, "spinach", "F-100", &tr));
+    CHECK(lt_trace_len(tr) == 2);
+
+    /* E7: more salad S-1 into the existing bowl lot B-1 (a link among the
+     * trace's lots); E8: salad S-1 into a new lot W-1 (not reached when the
+     * trace was taken); E9: a shipment of B-1. */
+    LtLotQty s1 = {"salad", "S-1", "10", "each"};
+    LtLotQty b1 = {"bowl", "B-1", "5", "each"};
+    LtLotQty w1 = {"wrap", "W-1", "5", "each"};
+    LtLotQty ship = {"bowl", "B-1", "3", "each"};
+    CHECK_OK(lt_transform(t, "E7", T4, "plant-1", &s1, 1, &b1, 1, NULL, NULL, 0, NULL, NULL));
+    CHECK_OK(lt_transform(t, "E8", T4, "plant-1", &s1, 1, &w1, 1, NULL, NULL, 0, NULL, NULL));
+    CHECK_OK(lt_ship(t, "E9", T4, "plant-1", &ship, "store-77", NULL, 0, NULL, NULL));
+
+    CHECK(lt_trace_len(tr) == 2);
+    const char *product = NULL, *lot = NULL;
+    uint32_t depth = 0;
+    CHECK_OK(lt_trace_lot(tr, 0, &product, &lot, &depth));
+    CHECK(strcmp(product, "salad") == 0 && strcmp(lot, "S-1") == 0 && depth == 1);
+    CHECK_OK(lt_trace_lot(tr, 1, &product, &lot, &depth));
+    CHECK(strcmp(product, "bowl") == 0 && strcmp(lot, "B-1") == 0 && depth == 2);
+    CHECK_STATUS(lt_trace_lot(tr, 2, &product, &lot, &depth), LT_ERR_OUT_OF_RANGE);
+
+    char *json = NULL;
+    CHECK_OK(lt_trace_json(tr, &json));
+    CHECK_CONTAINS(json, "\"event_id\":\"E5\"");
+    CHECK_CONTAINS(json, "\"event_id\":\"E7\"");
+    CHECK_CONTAINS(json, "\"customer\":\"store-77\"");
+    CHECK(strstr(json, "W-1") == NULL);
+    CHECK(strstr(json, "\"E8\"") == NULL);
+
+    /* once read, the details are kept: an event recorded now is not in them */
+    LtLotQty ship2 = {"bowl", "B-1", "2", "each"};
+    CHECK_OK(lt_ship(t, "E10", T4, "plant-1", &ship2, "store-88", NULL, 0, NULL, NULL));
+    char *again = NULL;
+    CHECK_OK(lt_trace_json(tr, &again));
+    CHECK(strcmp(json, again) == 0);
+    lt_string_free(again);
+    char *dot = NULL;
+    CHECK_OK(lt_trace_dot(tr, &dot));
+    CHECK_CONTAINS(dot, "store-77");
+    CHECK(strstr(dot, "store-88") == NULL);
+    lt_string_free(dot);
+    lt_string_free(json);
+    lt_trace_free(tr);
+
+    /* a trace taken now reaches W-1 as well */
+    CHECK_OK(lt_trace_forward(t, "spinach", "F-100", &tr));
+    CHECK(lt_trace_len(tr) == 3);
+    lt_trace_free(tr);
+    lt_tracker_free(t);
+    return true;
+}
+
+/* A trace read right after it was taken gives the one-call JSON's text; its
+ * details are read even after the tracker is freed. */
+static bool test_trace_json_after_tracker_free(void) {
+    LtTracker *t = two_step_tracker();
+    CHECK(t != NULL);
+    LtTrace *tr = NULL;
+    CHECK_OK(lt_trace_backward(t, "bowl", "B-1", &tr));
+    char *want = NULL;
+    CHECK_OK(lt_trace_backward_json(t, "bowl", "B-1", &want));
+    lt_tracker_free(t);
+    char *json = NULL;
+    CHECK_OK(lt_trace_json(tr, &json));
+    CHECK(strcmp(json, want) == 0);
+    const char *product = NULL, *lot = NULL;
+    uint32_t depth = 0;
+    CHECK_OK(lt_trace_lot(tr, 1, &product, &lot, &depth));
+    CHECK(strcmp(product, "spinach") == 0 && strcmp(lot, "F-100") == 0 && depth == 2);
+    lt_string_free(json);
+    lt_string_free(want);
+    lt_trace_free(tr);
+    return true;
+}
+
 static bool test_recall_json_and_csv(void) {
     LtTracker *t = two_step_tracker();
     CHECK(t != NULL);
@@ -300,6 +404,9 @@ int main(void) {
     RUN(test_forward_trace_handle);
     RUN(test_backward_trace);
     RUN(test_trace_options);
+    RUN(test_trace_len_without_reading_lots);
+    RUN(test_trace_lots_fixed_details_on_first_use);
+    RUN(test_trace_json_after_tracker_free);
     RUN(test_recall_json_and_csv);
     RUN(test_execute_recall);
     RUN(test_exposure);

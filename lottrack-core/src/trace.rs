@@ -235,6 +235,22 @@ impl Tracker {
         self.with_state(|s| s.ledger.live(&lot.product, &lot.lot).map(LotId))
     }
 
+    /// The id of a lot this tracker has seen, live or not (a lot whose events
+    /// were all voided keeps its id: ids are never reused).
+    ///
+    /// ```
+    /// use lottrack_core::{LotKey, Tracker};
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
+    /// t.record_json(r#"{"event_id":"V","kind":"void","time":"2026-03-02T08:00:00Z","target":"E1","reason":"incorrect_data"}"#).unwrap();
+    /// let k = LotKey::new("p", "L");
+    /// assert_eq!(t.lot_id(&k), None);
+    /// assert!(t.any_lot_id(&k).is_some());
+    /// ```
+    pub fn any_lot_id(&self, lot: &LotKey) -> Option<LotId> {
+        self.with_state(|s| s.ledger.ids.get(lot).copied().map(LotId))
+    }
+
     /// The key of a lot id (`None` for an id this tracker never handed out).
     pub fn lot_key(&self, id: LotId) -> Option<LotKey> {
         self.with_state(|s| s.ledger.lots.get(id.0 as usize).map(|r| r.key.clone()))

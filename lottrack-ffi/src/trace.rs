@@ -4,7 +4,7 @@
 use std::ffi::c_char;
 use std::sync::{Arc, OnceLock};
 
-use lottrack_core::{LotKey, Trace, TraceIds, TraceOptions, Tracker};
+use lottrack_core::{LazyTrace, LotKey, Trace, TraceDirection, TraceOptions, Tracker};
 
 use crate::error::{FfiError, LtStatus};
 use crate::guard::{
@@ -78,13 +78,9 @@ const NO_C_STRING: usize = usize::MAX;
 /// new events are recorded and after its tracker is freed (it keeps the tracker's
 /// state alive until `lt_trace_free()`).
 pub struct LtTrace {
-    tracker: Arc<Tracker>,
-    ids: TraceIds,
-    opts: TraceOptions,
-    /// The lots' names, resolved on first use.
+    trace: LazyTrace,
+    /// The lots' names as C strings, made on first use.
     names: OnceLock<Names>,
-    /// The full trace, built on first use.
-    full: OnceLock<Trace>,
 }
 
 /// The product and lot codes of a trace's lots as C strings.
@@ -123,45 +119,13 @@ impl Names {
 }
 
 impl LtTrace {
-    fn new(tracker: Arc<Tracker>, ids: TraceIds, opts: TraceOptions) -> LtTrace {
-        LtTrace {
-            tracker,
-            ids,
-            opts,
-            names: OnceLock::new(),
-            full: OnceLock::new(),
-        }
-    }
-
-    /// The lots' names: resolved once (one lock), then kept.
-    fn names(&self) -> FfiResult<&Names> {
-        if let Some(n) = self.names.get() {
-            return Ok(n);
-        }
-        let keys = self.tracker.lot_keys(&self.ids.lots);
-        if keys.len() != self.ids.lots.len() {
-            return Err(FfiError::Internal(format!(
-                "the tracker knows {} of the trace's {} lots",
-                keys.len(),
-                self.ids.lots.len()
-            )));
-        }
-        let built = Names::new(keys.iter().map(|k| (&*k.product, &*k.lot)));
-        // Another thread may have resolved them meanwhile: the first one is kept.
-        Ok(self.names.get_or_init(|| built))
-    }
-
-    /// The full trace: built once, then kept.
-    fn full(&self) -> FfiResult<&Trace> {
-        if let Some(f) = self.full.get() {
-            return Ok(f);
-        }
-        let built = self.tracker.trace_details(&self.ids, &self.opts)?;
-        Ok(self.full.get_or_init(|| built))
+    /// The lots' names as C strings: made once, then kept.
+    fn names(&self) -> &Names {
+        self.names
+            .get_or_init(|| Names::new(self.trace.lots().iter().map(|l| (&*l.product, &*l.lot))))
     }
 }
 
-type TraceIdsFn = fn(&Tracker, &LotKey, &TraceOptions) -> lottrack_core::Result<TraceIds>;
 type TraceFn = fn(&Tracker, &LotKey, &TraceOptions) -> lottrack_core::Result<Trace>;
 
 /// The shared body of the handle functions.
@@ -169,7 +133,7 @@ type TraceFn = fn(&Tracker, &LotKey, &TraceOptions) -> lottrack_core::Result<Tra
 /// # Safety
 /// As `lt_trace_forward_with`.
 unsafe fn trace_handle(
-    f: TraceIdsFn,
+    direction: TraceDirection,
     tracker: *const LtTracker,
     product: *const c_char,
     lot: *const c_char,
@@ -182,8 +146,11 @@ unsafe fn trace_handle(
         let key = lot_key(product, lot)?;
         let opts = trace_options(options)?;
         let out = arg_out(out, "out")?;
-        let ids = f(t, &key, &opts)?;
-        let handle = Box::new(LtTrace::new(Arc::clone(t), ids, opts));
+        let trace = LazyTrace::new(Arc::clone(t), key, opts, direction)?;
+        let handle = Box::new(LtTrace {
+            trace,
+            names: OnceLock::new(),
+        });
         out.write(Box::into_raw(handle));
     }
     Ok(())
@@ -245,7 +212,7 @@ pub unsafe extern "C" fn lt_trace_forward(
         // SAFETY: the caller's contract.
         unsafe {
             trace_handle(
-                Tracker::trace_forward_ids,
+                TraceDirection::Forward,
                 tracker,
                 product,
                 lot,
@@ -282,7 +249,7 @@ pub unsafe extern "C" fn lt_trace_backward(
         // SAFETY: the caller's contract.
         unsafe {
             trace_handle(
-                Tracker::trace_backward_ids,
+                TraceDirection::Backward,
                 tracker,
                 product,
                 lot,
@@ -319,16 +286,7 @@ pub unsafe extern "C" fn lt_trace_forward_with(
 ) -> LtStatus {
     guard("lt_trace_forward_with", || {
         // SAFETY: the caller's contract.
-        unsafe {
-            trace_handle(
-                Tracker::trace_forward_ids,
-                tracker,
-                product,
-                lot,
-                options,
-                out,
-            )
-        }
+        unsafe { trace_handle(TraceDirection::Forward, tracker, product, lot, options, out) }
     })
 }
 
@@ -359,7 +317,7 @@ pub unsafe extern "C" fn lt_trace_backward_with(
         // SAFETY: the caller's contract.
         unsafe {
             trace_handle(
-                Tracker::trace_backward_ids,
+                TraceDirection::Backward,
                 tracker,
                 product,
                 lot,
@@ -383,7 +341,7 @@ pub unsafe extern "C" fn lt_trace_backward_with(
 pub unsafe extern "C" fn lt_trace_len(trace: *const LtTrace) -> usize {
     no_panic(0, || {
         // SAFETY: the caller's contract.
-        unsafe { trace.as_ref() }.map_or(0, |t| t.ids.lots.len())
+        unsafe { trace.as_ref() }.map_or(0, |t| t.trace.len())
     })
 }
 
@@ -423,13 +381,18 @@ pub unsafe extern "C" fn lt_trace_lot(
             arg_out(lot, "lot")?,
             arg_out(depth, "depth")?,
         );
-        let len = t.ids.lots.len();
-        let &d = t.ids.depths.get(index).ok_or(FfiError::OutOfRange {
-            what: "the trace",
-            index,
-            len,
-        })?;
-        let names = t.names()?;
+        let len = t.trace.len();
+        let &d = t
+            .trace
+            .ids()
+            .depths
+            .get(index)
+            .ok_or(FfiError::OutOfRange {
+                what: "the trace",
+                index,
+                len,
+            })?;
+        let names = t.names();
         let &(p, l) = names.index.get(index).ok_or(FfiError::OutOfRange {
             what: "the trace",
             index,
@@ -474,7 +437,7 @@ pub unsafe extern "C" fn lt_trace_json(
         // SAFETY: the caller's contract.
         let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
         let out = arg_out(out_json, "out_json")?;
-        let json = c_string(t.full()?.to_json(), "trace")?;
+        let json = c_string(t.trace.details()?.to_json(), "trace")?;
         // SAFETY: checked non-NULL.
         unsafe { write_string(out, json) };
         Ok(())
@@ -504,7 +467,7 @@ pub unsafe extern "C" fn lt_trace_dot(
         // SAFETY: the caller's contract.
         let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
         let out = arg_out(out_dot, "out_dot")?;
-        let dot = c_string(t.full()?.to_dot(), "trace DOT")?;
+        let dot = c_string(t.trace.details()?.to_dot(), "trace DOT")?;
         // SAFETY: checked non-NULL.
         unsafe { write_string(out, dot) };
         Ok(())
@@ -535,7 +498,7 @@ pub unsafe extern "C" fn lt_trace_svg(
         // SAFETY: the caller's contract.
         let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
         let out = arg_out(out_svg, "out_svg")?;
-        let svg = c_string(t.full()?.to_svg()?, "trace SVG")?;
+        let svg = c_string(t.trace.details()?.to_svg()?, "trace SVG")?;
         // SAFETY: checked non-NULL.
         unsafe { write_string(out, svg) };
         Ok(())
@@ -622,36 +585,43 @@ pub unsafe extern "C" fn lt_trace_backward_json(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lottrack_core::{LotId, TraceDirection, TraceLot};
+    use lottrack_core::TraceDirection;
 
     /// The engine refuses control characters in identifiers when recording, but a
     /// store written before that rule may still hold a lot code with a NUL byte:
     /// the handle refuses to hand it out as a C string, the JSON form carries it.
     #[test]
     fn a_name_with_a_nul_byte_is_refused_not_truncated() {
-        let lot = |p: &str, l: &str, depth| TraceLot {
-            product: p.into(),
-            lot: l.into(),
-            depth,
+        use lottrack_core::store::{EventStore, MemoryStore, NewEvent};
+        // Written straight into the store, as an old version could have: replay
+        // takes the log as it is.
+        let rows: Vec<NewEvent> = [
+            r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"R","quantity":"5","uom":"kg"}"#,
+            r#"{"event_id":"E2","kind":"transform","time":"2026-03-02T08:00:00Z","location":"a","inputs":[{"product":"p","lot":"R","quantity":"5","uom":"kg"}],"outputs":[{"product":"p","lot":"bad\u0000lot","quantity":"5","uom":"kg"}]}"#,
+            r#"{"event_id":"E3","kind":"transform","time":"2026-03-03T08:00:00Z","location":"a","inputs":[{"product":"p","lot":"bad\u0000lot","quantity":"5","uom":"kg"}],"outputs":[{"product":"q","lot":"ok","quantity":"5","uom":"kg"}]}"#,
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, json)| NewEvent {
+            event_id: format!("E{}", i + 1),
+            recorded_at: "2026-03-04T08:00:00.000000Z".into(),
+            json: json.to_string(),
+        })
+        .collect();
+        let mut store = MemoryStore::new();
+        store.append(0, &rows).expect("appended");
+        let tracker = Arc::new(Tracker::open(store).expect("replayed"));
+        let trace = LazyTrace::new(
+            tracker,
+            LotKey::new("p", "R"),
+            TraceOptions::default(),
+            TraceDirection::Forward,
+        )
+        .expect("trace");
+        let handle = LtTrace {
+            trace,
+            names: OnceLock::new(),
         };
-        let trace = Trace {
-            direction: TraceDirection::Forward,
-            root: LotKey::new("p", "R"),
-            lots: vec![lot("p", "bad\0lot", 1), lot("q", "ok", 2)],
-            links: Vec::new(),
-            shipments: Vec::new(),
-            receipts: Vec::new(),
-        };
-        let ids = TraceIds {
-            direction: TraceDirection::Forward,
-            root: LotId(0),
-            lots: vec![LotId(1), LotId(2)],
-            depths: vec![1, 2],
-        };
-        let handle = LtTrace::new(Arc::new(Tracker::in_memory()), ids, TraceOptions::default());
-        let names = trace.lots.iter().map(|l| (&*l.product, &*l.lot));
-        assert!(handle.names.set(Names::new(names)).is_ok());
-        assert!(handle.full.set(trace).is_ok());
         let tr = Box::into_raw(Box::new(handle));
         let (mut p, mut l, mut d) = (std::ptr::null(), std::ptr::null(), 0u32);
         unsafe {

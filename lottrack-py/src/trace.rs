@@ -1,17 +1,14 @@
-//! `Trace`: the result of a forward or backward trace, kept as the core's lean
-//! trace (`TraceIds`: lot ids and depths). Lot names are resolved when the lots
-//! are first read (`Tracker::lot_keys`, one lock); links, shipments and receipts
-//! are built once, on first use, by `Tracker::trace_details` (GIL released) and
-//! cached. Row objects are made only when a row is accessed.
+//! `Trace`: the result of a forward or backward trace, kept as the core's
+//! `LazyTrace` (the lot set fixed when taken; names, links, shipments and
+//! receipts read on first use, GIL released). Row objects are made only when a
+//! row is accessed; `to_dict()` builds the design's shape directly.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use lottrack_core::trace::Movement;
-use lottrack_core::{
-    Document, LotKey, Time, Trace, TraceDirection, TraceIds, TraceLot, TraceOptions, Tracker,
-};
+use lottrack_core::{Document, LazyTrace, LotKey, Time, Trace, TraceDirection, TraceLot};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -38,86 +35,26 @@ use crate::rows::{PyRows, Row, RowSource, rows};
 /// keeps its tracker's index alive until the trace is dropped, so it stays
 /// readable after ``Tracker.close()``.
 #[pyclass(frozen, name = "Trace", module = "lottrack")]
-pub struct PyTrace {
-    tracker: Arc<Tracker>,
-    root: LotKey,
-    ids: TraceIds,
-    opts: TraceOptions,
-    /// The tracker's `last_seq()` read just before the trace was taken: while it
-    /// is unchanged, a lot that is not live now was not reached either.
-    seq: u64,
-    /// The lots reached as rows (names resolved on first use).
-    lots: OnceLock<Arc<Vec<TraceLot>>>,
-    /// The reached lot ids, sorted: membership tests.
-    sorted: OnceLock<Vec<u32>>,
-    /// The full trace, built on first use.
-    full: OnceLock<Arc<Trace>>,
-}
+pub struct PyTrace(pub Arc<LazyTrace>);
 
 impl PyTrace {
-    /// A lazy trace over a lean one; `seq` is the tracker's `last_seq()` read
-    /// before the lean trace was taken.
-    pub(crate) fn new(
-        tracker: Arc<Tracker>,
-        root: LotKey,
-        ids: TraceIds,
-        opts: TraceOptions,
-        seq: u64,
-    ) -> Self {
-        PyTrace {
-            tracker,
-            root,
-            ids,
-            opts,
-            seq,
-            lots: OnceLock::new(),
-            sorted: OnceLock::new(),
-            full: OnceLock::new(),
-        }
-    }
-
     /// The full trace: built once (GIL released), then shared.
     fn full(&self, py: Python<'_>) -> PyResult<Arc<Trace>> {
-        if let Some(f) = self.full.get() {
-            return Ok(f.clone());
-        }
-        let (t, ids, opts) = (&*self.tracker, &self.ids, &self.opts);
-        let built = py.detach(|| t.trace_details(ids, opts)).or_raise(py)?;
-        // Another thread may have built it meanwhile: the first one is kept.
-        Ok(self.full.get_or_init(|| Arc::new(built)).clone())
+        let t = &*self.0;
+        py.detach(|| t.details().cloned()).or_raise(py)
     }
 
-    /// The lots reached as rows: those already resolved, or the full trace's when
-    /// it is built, otherwise resolved from the lean trace once (one lock, GIL
-    /// released).
-    fn lot_rows(&self, py: Python<'_>) -> LotRows {
-        if let Some(v) = self.lots.get() {
-            return LotRows::Lean(v.clone());
-        }
-        if let Some(f) = self.full.get() {
-            return LotRows::Full(f.clone());
-        }
-        let (t, ids) = (&*self.tracker, &self.ids);
-        let v: Vec<TraceLot> = py.detach(|| {
-            t.lot_keys(&ids.lots)
-                .into_iter()
-                .zip(&ids.depths)
-                .map(|(k, &depth)| TraceLot {
-                    product: k.product,
-                    lot: k.lot,
-                    depth,
-                })
-                .collect()
-        });
-        LotRows::Lean(self.lots.get_or_init(|| Arc::new(v)).clone())
-    }
-
+    /// The lots as rows (named once, GIL released).
     fn lots_rows(&self, py: Python<'_>) -> PyResult<Py<PyRows>> {
-        Py::new(py, PyRows(Arc::new(self.lot_rows(py))))
+        let t = &*self.0;
+        py.detach(|| {
+            t.lots();
+        });
+        Py::new(py, PyRows(Arc::new(LotRows(self.0.clone()))))
     }
 
     fn direction_str(&self) -> &'static str {
-        match self.ids.direction {
+        match self.0.direction() {
             TraceDirection::Forward => "forward",
             TraceDirection::Backward => "backward",
         }
@@ -135,7 +72,7 @@ impl PyTrace {
     /// The lot traced from.
     #[getter]
     fn root(&self) -> PyLotKey {
-        PyLotKey(self.root.clone())
+        PyLotKey(self.0.root().clone())
     }
 
     /// Every lot reached (the root excluded), by depth: ``Rows[TraceLot]``.
@@ -165,7 +102,7 @@ impl PyTrace {
     }
 
     fn __len__(&self) -> usize {
-        self.ids.lots.len()
+        self.0.len()
     }
 
     fn __iter__(&self, py: Python<'_>) -> PyResult<Py<PyRowIter>> {
@@ -177,26 +114,8 @@ impl PyTrace {
         let Ok(k) = lot_key(lot) else {
             return false;
         };
-        let t = &*self.tracker;
-        let (id, seq) = py.detach(|| (t.lot_id(&k), t.last_seq()));
-        match id {
-            Some(id) => {
-                let sorted = self.sorted.get_or_init(|| {
-                    let mut v: Vec<u32> = self.ids.lots.iter().map(|l| l.0).collect();
-                    v.sort_unstable();
-                    v
-                });
-                sorted.binary_search(&id.0).is_ok()
-            }
-            // Not a live lot now. Unless something was recorded since the trace
-            // (a void may have retired a lot it reached), it was not reached.
-            None if seq == self.seq => false,
-            None => self
-                .lot_rows(py)
-                .rows()
-                .iter()
-                .any(|l| *l.product == *k.product && *l.lot == *k.lot),
-        }
+        let t = &*self.0;
+        py.detach(|| t.contains(&k))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -204,8 +123,8 @@ impl PyTrace {
         Ok(format!(
             "<Trace {} from {}: {} lots, {} links, {} shipments, {} receipts>",
             self.direction_str(),
-            self.root,
-            self.ids.lots.len(),
+            self.0.root(),
+            self.0.len(),
             f.links.len(),
             f.shipments.len(),
             f.receipts.len()
@@ -254,19 +173,13 @@ impl PyTrace {
     }
 }
 
-/// The rows of `Trace.lots`: resolved from the lean trace, or the full trace's.
-/// `to_list()` builds the dicts directly (like `Trace.to_dict()`).
-enum LotRows {
-    Lean(Arc<Vec<TraceLot>>),
-    Full(Arc<Trace>),
-}
+/// The rows of `Trace.lots` (named by the core's `LazyTrace`). `to_list()` builds
+/// the dicts directly (like `Trace.to_dict()`).
+struct LotRows(Arc<LazyTrace>);
 
 impl LotRows {
     fn rows(&self) -> &[TraceLot] {
-        match self {
-            LotRows::Lean(v) => v,
-            LotRows::Full(t) => &t.lots,
-        }
+        self.0.lots()
     }
 }
 

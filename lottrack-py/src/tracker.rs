@@ -16,7 +16,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use lottrack_core::store::{SqliteOptions, Synchronous};
-use lottrack_core::{Event, Fsma204Filter, StockMode, TraceOptions, Tracker, TrackerOptions};
+use lottrack_core::{
+    Event, Fsma204Filter, LazyTrace, StockMode, TraceDirection, TraceOptions, Tracker,
+    TrackerOptions,
+};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyMapping, PyString, PyTuple};
@@ -228,6 +231,29 @@ impl PyTracker {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
             .ok_or_else(|| PyValueError::new_err("operation on a closed Tracker"))
+    }
+
+    /// A trace in `direction`, taken now (GIL released); its rows are made on
+    /// first use (see `PyTrace`).
+    #[allow(clippy::too_many_arguments)]
+    fn lazy_trace(
+        &self,
+        py: Python<'_>,
+        product: &str,
+        lot: &str,
+        max_depth: Option<u32>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
+        direction: TraceDirection,
+    ) -> PyResult<PyTrace> {
+        let opts = trace_options(py, max_depth, as_of, since, until)?;
+        let key = lottrack_core::LotKey::new(product, lot);
+        let t = self.get()?;
+        let trace = py
+            .detach(|| LazyTrace::new(t, key, opts, direction))
+            .or_raise(py)?;
+        Ok(PyTrace(Arc::new(trace)))
     }
 
     fn record_event(&self, py: Python<'_>, ev: Event) -> PyResult<PyRecorded> {
@@ -1037,19 +1063,16 @@ impl PyTracker {
         since: Option<&Bound<'_, PyAny>>,
         until: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTrace> {
-        let opts = trace_options(py, max_depth, as_of, since, until)?;
-        let key = lottrack_core::LotKey::new(product, lot);
-        let t = self.get()?;
-        // The lean trace (lot ids and depths); names, links and shipments are read
-        // when first asked for (see `PyTrace`). The sequence number read first tells
-        // the trace whether anything was recorded since.
-        let (seq, ids) = py
-            .detach(|| {
-                let seq = t.last_seq();
-                t.trace_forward_ids(&key, &opts).map(|ids| (seq, ids))
-            })
-            .or_raise(py)?;
-        Ok(PyTrace::new(t, key, ids, opts, seq))
+        self.lazy_trace(
+            py,
+            product,
+            lot,
+            max_depth,
+            as_of,
+            since,
+            until,
+            TraceDirection::Forward,
+        )
     }
 
     /// Everything the lot was made from, and who supplied it (options as for
@@ -1066,19 +1089,16 @@ impl PyTracker {
         since: Option<&Bound<'_, PyAny>>,
         until: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTrace> {
-        let opts = trace_options(py, max_depth, as_of, since, until)?;
-        let key = lottrack_core::LotKey::new(product, lot);
-        let t = self.get()?;
-        // The lean trace (lot ids and depths); names, links and receipts are read
-        // when first asked for (see `PyTrace`). The sequence number read first tells
-        // the trace whether anything was recorded since.
-        let (seq, ids) = py
-            .detach(|| {
-                let seq = t.last_seq();
-                t.trace_backward_ids(&key, &opts).map(|ids| (seq, ids))
-            })
-            .or_raise(py)?;
-        Ok(PyTrace::new(t, key, ids, opts, seq))
+        self.lazy_trace(
+            py,
+            product,
+            lot,
+            max_depth,
+            as_of,
+            since,
+            until,
+            TraceDirection::Backward,
+        )
     }
 
     /// In (received, produced, returned) vs out (shipped, consumed, disposed,

@@ -40,8 +40,9 @@ pub(crate) struct Movement {
     /// Signed change, in the product's base unit.
     pub(crate) delta: Decimal,
     pub(crate) role: Role,
-    /// The event's customer or supplier: its id in `Catalog::party_names` plus one
-    /// (kept here so reports can group movements without reading the event).
+    /// The event's customer (ship, return) or supplier (receive): its id in
+    /// `Catalog::party_names` plus one (reports name and group movements by it
+    /// without reading the event).
     pub(crate) party: Option<std::num::NonZeroU32>,
 }
 

@@ -207,24 +207,18 @@ impl Tracker {
                 rec: &'a crate::ledger::LotRec,
                 filter: crate::graph::EdgeFilter,
             ) -> impl Iterator<Item = &'a crate::ledger::Movement> + 'a {
+                // An open filter admits every movement: no event record is read.
                 rec.moves.iter().filter(move |m| {
-                    m.role == Role::Shipped && filter.admits(s.events[m.event as usize].time_ms)
+                    m.role == Role::Shipped
+                        && (filter.is_open() || filter.admits(s.events[m.event as usize].time_ms))
                 })
             }
             // Slot 0: shipments without a customer; slot p + 1: party p.
             let slot = |m: &crate::ledger::Movement| m.party.map_or(0, |p| p.get() as usize);
             let mut counts = vec![0usize; s.catalog.party_names.len() + 1];
             for &(n, _) in &reached {
-                let rec = &s.ledger.lots[n as usize];
-                if filter.is_open() {
-                    // The movement knows its party: no event record is read.
-                    for m in rec.moves.iter().filter(|m| m.role == Role::Shipped) {
-                        counts[m.party.map_or(0, |p| p.get() as usize)] += 1;
-                    }
-                } else {
-                    for m in shipped(s, rec, filter) {
-                        counts[slot(m)] += 1;
-                    }
+                for m in shipped(s, &s.ledger.lots[n as usize], filter) {
+                    counts[slot(m)] += 1;
                 }
             }
             let mut groups: Vec<Vec<Shipment>> =

@@ -73,9 +73,6 @@ pub(crate) struct EventRec {
     /// The event id, shared with `State::by_id` and handed out by reports
     /// without copying.
     pub(crate) id: Arc<str>,
-    /// The customer (ship, return) or supplier (receive), interned in
-    /// `Catalog::party_names`.
-    pub(crate) party: Option<u32>,
     /// The event's documents, shared by report rows without copying.
     pub(crate) docs: Arc<[crate::model::Document]>,
     pub(crate) seq: u64,
@@ -243,7 +240,6 @@ impl State {
             time: ev.time,
             event: Box::new(ev),
             id,
-            party,
             docs,
             seq,
             recorded_at,

@@ -420,8 +420,8 @@ pub(crate) fn movement(
     uom: &Arc<str>,
 ) -> Movement {
     let ev = &s.events[m.event as usize];
-    let party = match ev.party {
-        Some(p) => s.catalog.party_names.name(p).clone(),
+    let party = match m.party {
+        Some(p) => s.catalog.party_names.name(p.get() - 1).clone(),
         None => s.catalog.empty_name(),
     };
     let location = match s.place_location(m.place) {

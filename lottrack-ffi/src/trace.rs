@@ -156,6 +156,28 @@ unsafe fn trace_handle(
     Ok(())
 }
 
+/// The shared body of `lt_trace_json`, `lt_trace_dot` and `lt_trace_svg`: the
+/// trace's details (built on first use) rendered by `render` into `out`.
+///
+/// # Safety
+/// `trace` is NULL or a live trace; `out` is NULL or valid for a write.
+unsafe fn trace_text(
+    trace: *const LtTrace,
+    out: *mut *mut c_char,
+    out_name: &'static str,
+    what: &'static str,
+    render: impl FnOnce(&Trace) -> lottrack_core::Result<String>,
+) -> FfiResult {
+    // SAFETY: the caller's contract; each pointer is checked before use.
+    unsafe {
+        let t = crate::guard::arg_ref(trace, "trace")?;
+        let out = arg_out(out, out_name)?;
+        let text = c_string(render(t.trace.details()?)?, what)?;
+        write_string(out, text);
+    }
+    Ok(())
+}
+
 /// The shared body of the JSON functions.
 ///
 /// # Safety
@@ -435,12 +457,7 @@ pub unsafe extern "C" fn lt_trace_json(
 ) -> LtStatus {
     guard("lt_trace_json", || {
         // SAFETY: the caller's contract.
-        let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
-        let out = arg_out(out_json, "out_json")?;
-        let json = c_string(t.trace.details()?.to_json(), "trace")?;
-        // SAFETY: checked non-NULL.
-        unsafe { write_string(out, json) };
-        Ok(())
+        unsafe { trace_text(trace, out_json, "out_json", "trace", |t| Ok(t.to_json())) }
     })
 }
 
@@ -465,12 +482,7 @@ pub unsafe extern "C" fn lt_trace_dot(
 ) -> LtStatus {
     guard("lt_trace_dot", || {
         // SAFETY: the caller's contract.
-        let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
-        let out = arg_out(out_dot, "out_dot")?;
-        let dot = c_string(t.trace.details()?.to_dot(), "trace DOT")?;
-        // SAFETY: checked non-NULL.
-        unsafe { write_string(out, dot) };
-        Ok(())
+        unsafe { trace_text(trace, out_dot, "out_dot", "trace DOT", |t| Ok(t.to_dot())) }
     })
 }
 
@@ -496,12 +508,7 @@ pub unsafe extern "C" fn lt_trace_svg(
 ) -> LtStatus {
     guard("lt_trace_svg", || {
         // SAFETY: the caller's contract.
-        let t = unsafe { crate::guard::arg_ref(trace, "trace") }?;
-        let out = arg_out(out_svg, "out_svg")?;
-        let svg = c_string(t.trace.details()?.to_svg()?, "trace SVG")?;
-        // SAFETY: checked non-NULL.
-        unsafe { write_string(out, svg) };
-        Ok(())
+        unsafe { trace_text(trace, out_svg, "out_svg", "trace SVG", |t| t.to_svg()) }
     })
 }
 

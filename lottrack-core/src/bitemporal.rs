@@ -12,7 +12,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
-use crate::event::{EventBody, Time};
+use crate::event::Time;
 use crate::store::{EventStore, MemoryStore, NewEvent};
 use crate::tracker::{StockMode, Tracker, TrackerOptions};
 
@@ -32,10 +32,8 @@ impl Tracker {
         let rows = self.with_state(|s| {
             s.events
                 .iter()
-                .filter(|r| {
-                    r.live() && r.event.time <= t && !matches!(r.event.body, EventBody::Void { .. })
-                })
-                .map(|r| row(&r.event, r.recorded_at))
+                .filter(|r| r.live() && r.time <= t && r.kind != "void")
+                .map(row)
                 .collect::<Vec<_>>()
         });
         snapshot(rows)
@@ -57,7 +55,7 @@ impl Tracker {
             s.events
                 .iter()
                 .filter(|e| e.recorded_at <= r)
-                .map(|e| row(&e.event, e.recorded_at))
+                .map(row)
                 .collect::<Vec<_>>()
         });
         snapshot(rows)
@@ -73,11 +71,14 @@ impl Tracker {
     }
 }
 
-fn row(ev: &crate::event::Event, at: DateTime<Utc>) -> NewEvent {
+/// The stored row of an indexed event (its JSON as recorded).
+fn row(rec: &crate::state::EventRec) -> NewEvent {
     NewEvent {
-        event_id: ev.event_id.clone(),
-        recorded_at: at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        json: ev.to_json(),
+        event_id: rec.id.to_string(),
+        recorded_at: rec
+            .recorded_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        json: rec.json.to_string(),
     }
 }
 

@@ -166,7 +166,7 @@ pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<E
                         return Err(Error::IncompatibleUnits {
                             context: format!(
                                 "exposure through transform `{}`",
-                                s.events[event as usize].event.event_id
+                                s.events[event as usize].id
                             ),
                             from: prev.clone(),
                             to: u,

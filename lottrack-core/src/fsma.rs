@@ -135,14 +135,17 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
     let mut order: Vec<usize> = (0..s.events.len())
         .filter(|&i| {
             let r = &s.events[i];
-            r.live() && r.event.time >= start && r.event.time <= end
+            r.live() && r.time >= start && r.time <= end
         })
         .collect();
     order.sort_by_key(|&i| (s.events[i].time_ms, i));
     let mut out = csv_line(FSMA204_COLUMNS);
     for i in order {
         let rec = &s.events[i];
-        let ev = &rec.event;
+        if !matches!(rec.kind, "receive" | "return" | "ship" | "transform") {
+            continue;
+        }
+        let ev = rec.event()?;
         let here = ev
             .location
             .as_deref()
@@ -169,12 +172,10 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
             EventBody::Ship { item, customer } => {
                 let lines = match item {
                     ShipItem::Lot(l) => vec![l.clone()],
-                    ShipItem::Container(_) => rec
-                        .effects
-                        .moves
-                        .iter()
+                    ShipItem::Container(_) => s
+                        .event_moves(i as u32)
                         .map(|(lot, m)| {
-                            let r = &s.ledger.lots[*lot as usize];
+                            let r = &s.ledger.lots[lot as usize];
                             LotQty::exact(
                                 &r.key.product,
                                 &r.key.lot,
@@ -240,7 +241,10 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
                         r.moves
                             .iter()
                             .find(|m| m.role == crate::ledger::Role::Produced)
-                            .and_then(|m| s.events[m.event as usize].event.location.clone())
+                            .and_then(|m| {
+                                let loc = s.place_location(m.place)?;
+                                Some(s.catalog.places.name(loc).to_string())
+                            })
                     })
                     .unwrap_or_default();
                 location_desc(s, &at)

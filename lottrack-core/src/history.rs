@@ -30,10 +30,9 @@ impl Tracker {
             idx.sort_unstable();
             idx.dedup();
             idx.sort_by_key(|i| (s.events[*i as usize].time_ms, *i));
-            Ok(idx
-                .into_iter()
-                .map(|i| (*s.events[i as usize].event).clone())
-                .collect())
+            idx.into_iter()
+                .map(|i| s.events[i as usize].event())
+                .collect()
         })
     }
 }

@@ -99,8 +99,8 @@ impl Tracker {
     /// same state) as one JSON line each, in recording order; returns the count.
     pub fn export_jsonl(&self, mut out: impl Write) -> Result<u64> {
         let mut n = 0;
-        self.for_each_event(|ev, _| {
-            writeln!(out, "{}", ev.to_json()).map_err(|e| Error::Storage {
+        self.for_each_event_json(|json, _| {
+            writeln!(out, "{json}").map_err(|e| Error::Storage {
                 message: e.to_string(),
             })?;
             n += 1;

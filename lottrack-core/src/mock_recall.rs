@@ -328,13 +328,12 @@ pub(crate) fn root_flow(
         events.dedup();
         let mut received = Some(Decimal::ZERO);
         for e in events {
-            let fx = &s.events[e as usize].effects;
             let mut consumed = Some(Decimal::ZERO);
             let (mut produced_all, mut produced_n) = (Some(Decimal::ZERO), Some(Decimal::ZERO));
-            for (lot, m) in &fx.moves {
-                let f = factor_to(s, s.ledger.lots[*lot as usize].product, unit);
+            for (lot, m) in s.event_moves(e) {
+                let f = factor_to(s, s.ledger.lots[lot as usize].product, unit);
                 if m.delta < Decimal::ZERO {
-                    let ratio = match out.get(lot) {
+                    let ratio = match out.get(&lot) {
                         Some((r, _)) => *r,
                         None => Some(Decimal::ZERO),
                     };
@@ -344,7 +343,7 @@ pub(crate) fn root_flow(
                     };
                 } else {
                     produced_all = produced_all.zip(f).map(|(p, f)| p + m.delta * f);
-                    if *lot == n {
+                    if lot == n {
                         produced_n = produced_n.zip(f).map(|(p, f)| p + m.delta * f);
                     }
                 }

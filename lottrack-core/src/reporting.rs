@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use crate::balance::{MassBalance, mass_balance};
 use crate::error::{Error, Result};
-use crate::event::EventBody;
 use crate::model::LotKey;
 use crate::report::ser_decimal;
 use crate::state::State;
@@ -206,19 +205,19 @@ impl Tracker {
     pub fn transform_yields(&self, unit: &str) -> Result<Vec<TransformYield>> {
         self.with_state(|s| {
             let mut out = Vec::new();
-            for rec in s.events.iter().filter(|r| r.live()) {
-                let EventBody::Transform { .. } = rec.event.body else {
+            for (idx, rec) in s.events.iter().enumerate() {
+                if !rec.live() || rec.kind != "transform" {
                     continue;
-                };
+                }
                 let (mut inputs, mut outputs) = (Decimal::ZERO, Decimal::ZERO);
                 let mut range: Option<(Decimal, Decimal)> = None;
-                for (lot, m) in &rec.effects.moves {
-                    let lr = &s.ledger.lots[*lot as usize];
+                for (lot, m) in s.event_moves(idx as u32) {
+                    let lr = &s.ledger.lots[lot as usize];
                     let f =
                         factor_to(s, lr.product, unit).ok_or_else(|| Error::IncompatibleUnits {
                             context: format!(
                                 "yield of transform `{}` for product `{}`",
-                                rec.event.event_id, lr.key.product
+                                rec.id, lr.key.product
                             ),
                             from: s.catalog.base_uom(lr.product).to_string(),
                             to: unit.to_string(),
@@ -250,7 +249,7 @@ impl Tracker {
                 let flagged = range
                     .is_some_and(|(lo, hi)| yield_pct < lo * hundred || yield_pct > hi * hundred);
                 out.push(TransformYield {
-                    event_id: rec.event.event_id.clone(),
+                    event_id: rec.id.to_string(),
                     uom: unit.to_string(),
                     inputs: inputs.normalize(),
                     outputs: outputs.normalize(),

@@ -22,16 +22,52 @@ use crate::model::{LotAttrs, LotKey, LotQty, LotStatus};
 use crate::quantity::{Units, fmt_decimal};
 
 /// What an event changed, kept so it can be reversed exactly.
+///
+/// Compact: the event's stock movements are not copied here, they are found in
+/// the ledger through `lots` (each lot's movements are sorted by event index);
+/// its links are a contiguous range of edge ids; what few events have (statuses,
+/// deficits) sits behind one pointer.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Effects {
-    pub(crate) moves: Vec<(u32, Movement)>,
-    pub(crate) statuses: Vec<(u32, LotStatus)>,
-    pub(crate) edges: Vec<u32>,
-    /// Distinct lots named, for liveness counting.
+    /// Distinct lots whose stock or status the event changed (liveness counting,
+    /// and where its movements are).
     pub(crate) lots: Vec<u32>,
+    /// The links it added: edge ids `edges.0 .. edges.1`.
+    pub(crate) edges: (u32, u32),
+    /// Statuses, deficits, and the movements of a voided event.
+    pub(crate) rare: Option<Box<RareEffects>>,
+}
+
+/// The effects only some events have.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RareEffects {
+    pub(crate) statuses: Vec<(u32, LotStatus)>,
     /// Stock taken beyond what was on hand (lenient mode).
     pub(crate) deficits: Vec<Deficit>,
-    undo: Vec<Undo>,
+    /// While the event is voided, the movements taken out of the ledger (so a
+    /// rolled-back void can put them back).
+    pub(crate) voided_moves: Vec<(u32, Movement)>,
+}
+
+impl Effects {
+    /// The lots and statuses the event set.
+    pub(crate) fn statuses(&self) -> &[(u32, LotStatus)] {
+        self.rare.as_deref().map_or(&[], |r| &r.statuses)
+    }
+
+    /// Stock taken beyond what was on hand (lenient mode).
+    pub(crate) fn deficits(&self) -> &[Deficit] {
+        self.rare.as_deref().map_or(&[], |r| &r.deficits)
+    }
+
+    /// The ids of the links the event added.
+    pub(crate) fn edge_ids(&self) -> std::ops::Range<u32> {
+        self.edges.0..self.edges.1
+    }
+
+    fn rare_mut(&mut self) -> &mut RareEffects {
+        self.rare.get_or_insert_with(Box::default)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -67,9 +103,14 @@ pub struct Deficit {
 /// One recorded event and its bookkeeping.
 #[derive(Debug, Clone)]
 pub(crate) struct EventRec {
-    /// Boxed: the record stays small, so the event vector grows by copying a
-    /// fraction of what an inline `Event` would cost.
-    pub(crate) event: Box<Event>,
+    /// The event in the design's JSON, as stored: the cold paths (history,
+    /// exports, snapshots) decode it with [`EventRec::event`]. A third of the
+    /// heap an `Event` value takes, in one block.
+    pub(crate) json: Box<str>,
+    /// The event's kind (`EventBody::kind`).
+    pub(crate) kind: &'static str,
+    /// For a void: the index of the event it voids.
+    pub(crate) voids: Option<u32>,
     /// The event id, shared with `State::by_id` and handed out by reports
     /// without copying.
     pub(crate) id: Arc<str>,
@@ -89,6 +130,13 @@ impl EventRec {
     pub(crate) fn live(&self) -> bool {
         self.voided_by.is_none()
     }
+
+    /// The event, decoded from its JSON.
+    pub(crate) fn event(&self) -> Result<Event> {
+        Event::from_json(&self.json).map_err(|e| Error::Storage {
+            message: format!("event `{}` in the index cannot be decoded: {e}", self.id),
+        })
+    }
 }
 
 /// The whole in-memory index.
@@ -100,6 +148,10 @@ pub(crate) struct State {
     pub(crate) events: Vec<EventRec>,
     pub(crate) by_id: FastMap<Arc<str>, u32>,
     pub(crate) last_seq: u64,
+    /// How to undo each event applied since the last [`State::seal`], in order
+    /// (a batch not yet stored can be rolled back exactly; once stored, this is
+    /// dropped).
+    pending: Vec<Vec<Undo>>,
 }
 
 /// How a lot line resolves during validation.
@@ -201,18 +253,15 @@ impl State {
     /// partner's partial view; replay of what such an import stored).
     pub(crate) fn apply_mode(
         &mut self,
-        ev: Event,
+        ev: &Event,
+        json: Box<str>,
         seq: u64,
         recorded_at: DateTime<Utc>,
         strict: bool,
         gaps: bool,
-    ) -> std::result::Result<(), (Error, Event)> {
+    ) -> Result<()> {
         let idx = self.events.len() as u32;
-        let plan = match self.plan(&ev, strict, gaps) {
-            Ok(p) => p,
-            // Hand the event back so a retry after catching up can use it.
-            Err(e) => return Err((e, ev)),
-        };
+        let plan = self.plan(ev, strict, gaps)?;
         let time_ms = ev.time.timestamp_millis();
         let party = match &ev.body {
             EventBody::Ship { customer, .. } | EventBody::Return { customer, .. } => {
@@ -223,8 +272,10 @@ impl State {
         }
         .filter(|p| !p.is_empty())
         .map(|p| self.catalog.party_names.intern(p));
-        let mut effects = self.commit(plan, idx, time_ms, party);
-        if let Some(target) = self.plan_retract_target(&ev) {
+        let (mut effects, undo) = self.commit(plan, idx, time_ms, party);
+        self.pending.push(undo);
+        let voids = self.plan_retract_target(ev);
+        if let Some(target) = voids {
             self.retract(target);
             self.events[target as usize].voided_by = Some(idx);
             effects.lots.clear();
@@ -238,7 +289,9 @@ impl State {
         };
         self.events.push(EventRec {
             time: ev.time,
-            event: Box::new(ev),
+            json,
+            kind: ev.body.kind(),
+            voids,
             id,
             docs,
             seq,
@@ -258,23 +311,31 @@ impl State {
         }
     }
 
-    /// Reverses the last applied event exactly (batch rollback).
-    pub(crate) fn unapply_last(&mut self) -> Option<Event> {
-        let rec = self.events.pop()?;
+    /// The events applied since the last seal are stored: their undo
+    /// information is no longer needed.
+    pub(crate) fn seal(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Reverses the last applied event exactly (rollback of a batch not yet
+    /// sealed). Returns whether there was one.
+    pub(crate) fn unapply_last(&mut self) -> bool {
+        let Some(rec) = self.events.pop() else {
+            return false;
+        };
+        let undo = self.pending.pop().unwrap_or_default();
         let idx = self.events.len() as u32;
         self.by_id.remove(&*rec.id);
-        if let EventBody::Void { target, .. } = &rec.event.body
-            && let Some(&t) = self.by_id.get(target.as_str())
-        {
+        if let Some(t) = rec.voids {
             self.unretract(t);
             self.events[t as usize].voided_by = None;
         }
         let fx = rec.effects;
         self.remove_effects(idx, &fx);
-        if let Some(min) = fx.edges.iter().min() {
-            self.graph.truncate_edges(*min as usize);
+        if fx.edges.1 > fx.edges.0 {
+            self.graph.truncate_edges(fx.edges.0 as usize);
         }
-        for u in fx.undo.into_iter().rev() {
+        for u in undo.into_iter().rev() {
             match u {
                 Undo::Product(id, prev) => self.catalog.product_recs[id as usize] = prev,
                 Undo::Party(name, prev) => restore(&mut self.catalog.parties, name, prev),
@@ -291,23 +352,60 @@ impl State {
                 }
             }
         }
-        Some(*rec.event)
+        true
     }
 
-    /// Removes every effect of event `idx` (it is being voided).
+    /// The stock movements of live event `idx`, lot by lot (in the order the
+    /// event first named each lot).
+    pub(crate) fn event_moves(&self, idx: u32) -> impl Iterator<Item = (u32, &Movement)> + '_ {
+        self.events[idx as usize]
+            .effects
+            .lots
+            .iter()
+            .flat_map(move |&lot| {
+                let moves = &self.ledger.lots[lot as usize].moves;
+                let start = moves.partition_point(|m| m.event < idx);
+                moves[start..]
+                    .iter()
+                    .take_while(move |m| m.event == idx)
+                    .map(move |m| (lot, m))
+            })
+    }
+
+    /// Removes every effect of event `idx` (it is being voided); its movements
+    /// are kept with its effects while it is voided.
     fn retract(&mut self, idx: u32) {
-        let fx = std::mem::take(&mut self.events[idx as usize].effects);
+        let mut fx = std::mem::take(&mut self.events[idx as usize].effects);
+        let moves: Vec<(u32, Movement)> = self.event_moves_of(idx, &fx);
         self.remove_effects(idx, &fx);
+        if !moves.is_empty() {
+            fx.rare_mut().voided_moves = moves;
+        }
         self.events[idx as usize].effects = fx;
+    }
+
+    fn event_moves_of(&self, idx: u32, fx: &Effects) -> Vec<(u32, Movement)> {
+        let mut out = Vec::new();
+        for &lot in &fx.lots {
+            let moves = &self.ledger.lots[lot as usize].moves;
+            let start = moves.partition_point(|m| m.event < idx);
+            out.extend(
+                moves[start..]
+                    .iter()
+                    .take_while(|m| m.event == idx)
+                    .map(|m| (lot, *m)),
+            );
+        }
+        out
     }
 
     /// Reverses the stock movements, statuses, liveness and links `fx` made as
     /// event `idx` (shared by a void and a rolled-back batch).
     fn remove_effects(&mut self, idx: u32, fx: &Effects) {
-        for (lot, _) in &fx.moves {
+        for lot in &fx.lots {
             self.ledger.lots[*lot as usize].remove_moves(idx);
         }
-        for (lot, _) in &fx.statuses {
+        for (lot, _) in fx.statuses() {
             self.ledger.lots[*lot as usize]
                 .statuses
                 .retain(|s| s.0 != idx);
@@ -315,18 +413,23 @@ impl State {
         for l in &fx.lots {
             self.dec_live(*l);
         }
-        for e in fx.edges.iter().rev() {
-            self.graph.remove_edge(*e);
+        for e in fx.edge_ids().rev() {
+            self.graph.remove_edge(e);
         }
     }
 
     /// Puts back every effect of event `idx` (its void is being rolled back).
     fn unretract(&mut self, idx: u32) {
-        let fx = std::mem::take(&mut self.events[idx as usize].effects);
-        for (lot, m) in &fx.moves {
+        let mut fx = std::mem::take(&mut self.events[idx as usize].effects);
+        let moves = fx
+            .rare
+            .as_deref_mut()
+            .map(|r| std::mem::take(&mut r.voided_moves))
+            .unwrap_or_default();
+        for (lot, m) in &moves {
             self.ledger.lots[*lot as usize].push_move(*m);
         }
-        for (lot, s) in &fx.statuses {
+        for (lot, s) in fx.statuses() {
             let st = &mut self.ledger.lots[*lot as usize].statuses;
             let pos = st.partition_point(|x| x.0 < idx);
             st.insert(pos, (idx, *s));
@@ -334,8 +437,13 @@ impl State {
         for l in &fx.lots {
             self.inc_live(*l);
         }
-        for e in &fx.edges {
-            self.graph.restore_edge(*e);
+        for e in fx.edge_ids() {
+            self.graph.restore_edge(e);
+        }
+        if fx.rare.as_deref().is_some_and(|r| {
+            r.statuses.is_empty() && r.deficits.is_empty() && r.voided_moves.is_empty()
+        }) {
+            fx.rare = None;
         }
         self.events[idx as usize].effects = fx;
     }
@@ -824,21 +932,19 @@ impl State {
                         target: target.clone(),
                     })?;
                 let rec = &self.events[t as usize];
-                match &rec.event.body {
-                    EventBody::Void { .. } => {
+                match rec.kind {
+                    "void" => {
                         return Err(Error::invalid(
                             &id,
                             format!("`{target}` is itself a void; record the event again instead"),
                         ));
                     }
-                    EventBody::Product { .. }
-                    | EventBody::Party { .. }
-                    | EventBody::Location { .. } => {
+                    "product" | "party" | "location" => {
                         return Err(Error::invalid(
                             &id,
                             format!(
                                 "`{target}` is master data; record a corrected `{}` event instead",
-                                rec.event.body.kind()
+                                rec.kind
                             ),
                         ));
                     }
@@ -849,7 +955,7 @@ impl State {
                         &id,
                         format!(
                             "`{target}` is already voided by `{}`",
-                            self.events[by as usize].event.event_id
+                            self.events[by as usize].id
                         ),
                     ));
                 }
@@ -933,16 +1039,15 @@ impl State {
 
     /// Later live events whose stock would go missing if `target` were voided.
     fn void_conflicts(&self, target: u32) -> Vec<String> {
-        let fx = &self.events[target as usize].effects;
         let mut later: Vec<u32> = Vec::new();
         let mut checked: Vec<(u32, Place)> = Vec::new();
-        for (lot, m) in &fx.moves {
-            if m.delta <= Decimal::ZERO || checked.contains(&(*lot, m.place)) {
+        for (lot, m) in self.event_moves(target) {
+            if m.delta <= Decimal::ZERO || checked.contains(&(lot, m.place)) {
                 continue;
             }
-            checked.push((*lot, m.place));
+            checked.push((lot, m.place));
             let mut bal = Decimal::ZERO;
-            for mv in &self.ledger.lots[*lot as usize].moves {
+            for mv in &self.ledger.lots[lot as usize].moves {
                 if mv.place != m.place || mv.event == target {
                     continue;
                 }
@@ -955,11 +1060,17 @@ impl State {
         later.sort_unstable();
         later
             .into_iter()
-            .map(|e| self.events[e as usize].event.event_id.clone())
+            .map(|e| self.events[e as usize].id.to_string())
             .collect()
     }
 
-    fn commit(&mut self, plan: Plan, idx: u32, time_ms: i64, party: Option<u32>) -> Effects {
+    fn commit(
+        &mut self,
+        plan: Plan,
+        idx: u32,
+        time_ms: i64,
+        party: Option<u32>,
+    ) -> (Effects, Vec<Undo>) {
         let party_slot = party.and_then(|p| std::num::NonZeroU32::new(p.wrapping_add(1)));
         // Exact capacities: the effects live as long as the event, and a vector
         // grown by pushes keeps room for four (the minimum) or twice what it holds.
@@ -968,23 +1079,21 @@ impl State {
             + plan.new_lots.len()
             + plan.containers.len()
             + usize::from(plan.party.is_some());
-        let mut fx = Effects {
+        let mut undo: Vec<Undo> = Vec::with_capacity(undo);
+        let mut lots: Vec<u32> = Vec::with_capacity(plan.moves.len() + plan.statuses.len());
+        let mut rare = RareEffects {
             deficits: plan.deficits,
-            moves: Vec::with_capacity(plan.moves.len()),
-            statuses: Vec::with_capacity(plan.statuses.len()),
-            edges: Vec::with_capacity(plan.edges.len()),
-            lots: Vec::with_capacity(plan.moves.len() + plan.statuses.len()),
-            undo: Vec::with_capacity(undo),
+            ..RareEffects::default()
         };
         for (name, rec) in plan.products {
             let pid = self.catalog.products.intern(&name);
             let prev = self.catalog.product_by_id(pid).cloned();
-            fx.undo.push(Undo::Product(pid, prev));
+            undo.push(Undo::Product(pid, prev));
             self.catalog.set_product(&name, rec);
         }
         for (id, attrs, supplier) in plan.lot_updates {
             let r = &mut self.ledger.lots[id as usize];
-            fx.undo.push(Undo::Lot(
+            undo.push(Undo::Lot(
                 id,
                 std::mem::replace(&mut r.attrs, attrs),
                 std::mem::replace(&mut r.supplier, supplier),
@@ -995,7 +1104,7 @@ impl State {
             let pid = self.catalog.products.intern(&n.product);
             let id = self.ledger.get_or_create(&n.key, pid);
             let r = &mut self.ledger.lots[id as usize];
-            fx.undo.push(Undo::Lot(
+            undo.push(Undo::Lot(
                 id,
                 std::mem::replace(&mut r.attrs, n.attrs),
                 std::mem::replace(&mut r.supplier, n.supplier),
@@ -1008,9 +1117,9 @@ impl State {
             LotRef::Existing(i) => i,
             LotRef::New(k) => new_ids[k],
         };
-        let touch = |fx: &mut Effects, lot: u32| {
-            if !fx.lots.contains(&lot) {
-                fx.lots.push(lot);
+        let touch = |lots: &mut Vec<u32>, lot: u32| {
+            if !lots.contains(&lot) {
+                lots.push(lot);
             }
         };
         for (lot, place, delta, role) in plan.moves {
@@ -1023,9 +1132,9 @@ impl State {
                 party: party_slot,
             };
             self.ledger.lots[lot as usize].push_move(m);
-            fx.moves.push((lot, m));
-            touch(&mut fx, lot);
+            touch(&mut lots, lot);
         }
+        let first_edge = self.graph.edges.len() as u32;
         for (from, to, qi, qo) in plan.edges {
             let e = self.graph.add_edge(Edge {
                 from: resolve(from),
@@ -1036,17 +1145,18 @@ impl State {
                 qty_out: qo,
                 live: true,
             });
-            fx.edges.push(e);
+            debug_assert_eq!(e + 1, self.graph.edges.len() as u32);
         }
+        let edges = (first_edge, self.graph.edges.len() as u32);
+        rare.statuses.reserve_exact(plan.statuses.len());
         for (lot, s) in plan.statuses {
             self.ledger.lots[lot as usize].statuses.push((idx, s));
-            fx.statuses.push((lot, s));
-            touch(&mut fx, lot);
+            rare.statuses.push((lot, s));
+            touch(&mut lots, lot);
         }
         for (c, loc, lots) in plan.containers {
             let rec = &mut self.ledger.containers[c as usize];
-            fx.undo
-                .push(Undo::Container(c, rec.location, rec.lots.len()));
+            undo.push(Undo::Container(c, rec.location, rec.lots.len()));
             rec.location = loc;
             for l in lots {
                 let l = resolve(l);
@@ -1062,17 +1172,18 @@ impl State {
                 &mut self.catalog.locations
             };
             let prev = map.insert(name.clone(), rec);
-            fx.undo.push(if is_party {
+            undo.push(if is_party {
                 Undo::Party(name, prev)
             } else {
                 Undo::Location(name, prev)
             });
         }
-        for l in &fx.lots {
+        for l in &lots {
             self.inc_live(*l);
         }
         let _ = plan.retract;
-        fx
+        let rare = (!rare.statuses.is_empty() || !rare.deficits.is_empty()).then(|| Box::new(rare));
+        (Effects { lots, edges, rare }, undo)
     }
 }
 

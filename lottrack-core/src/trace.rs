@@ -426,10 +426,12 @@ pub(crate) fn movement(
     };
     let location = match s.place_location(m.place) {
         Some(l) => s.catalog.places.name(l).clone(),
+        // A container packed nowhere: the event's own location (rare, so
+        // read from the event's JSON).
         None => ev
-            .event
-            .location
-            .as_deref()
+            .event()
+            .ok()
+            .and_then(|e| e.location)
             .map(Arc::from)
             .unwrap_or_else(|| s.catalog.empty_name()),
     };

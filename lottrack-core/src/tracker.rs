@@ -250,14 +250,10 @@ impl Tracker {
             let mut results = Vec::with_capacity(events.len());
             let mut rows = Vec::new();
             let mut failed = None;
-            // Indices of the events applied in this attempt: the state owns them
-            // (no copy); a rolled-back attempt hands them back.
-            let mut applied: Vec<usize> = Vec::new();
-            for (i, slot) in events.iter_mut().enumerate() {
-                let ev = &*slot;
+            for ev in &events {
                 if let Some(&k) = state.by_id.get(ev.event_id.as_str()) {
                     let prev = &state.events[k as usize];
-                    if *prev.event == *ev {
+                    if prev.event()? == *ev {
                         results.push(Recorded {
                             event_id: ev.event_id.clone(),
                             seq: prev.seq,
@@ -276,14 +272,11 @@ impl Tracker {
                     recorded_at: now_text.clone(),
                     json: ev.to_json(),
                 };
-                let placeholder = Event::void(ev.time, "", None);
-                let owned = std::mem::replace(slot, placeholder);
-                if let Err((e, back)) = state.apply_mode(owned, seq, now, strict, gaps) {
-                    *slot = back;
+                let json = row.json.clone().into_boxed_str();
+                if let Err(e) = state.apply_mode(ev, json, seq, now, strict, gaps) {
                     failed = Some(e);
                     break;
                 }
-                applied.push(i);
                 results.push(Recorded {
                     event_id: row.event_id.clone(),
                     seq,
@@ -299,13 +292,13 @@ impl Tracker {
                 None => store.append_owned(expected, rows).map(|_| ()),
             };
             match outcome {
-                Ok(()) => return Ok(results),
+                Ok(()) => {
+                    state.seal();
+                    return Ok(results);
+                }
                 Err(e) => {
-                    while state.events.len() > base {
-                        if let (Some(ev), Some(i)) = (state.unapply_last(), applied.pop()) {
-                            events[i] = ev;
-                        }
-                    }
+                    while state.events.len() > base && state.unapply_last() {}
+                    state.seal();
                     state.last_seq = expected;
                     // Another writer got there first (a conflict), or this tracker
                     // is behind a shared store and judged the events on stale state:
@@ -352,12 +345,21 @@ impl Tracker {
     }
 
     /// Every event, in recording order, with its sequence number and whether it is
-    /// voided.
-    pub fn events(&self) -> Vec<(u64, Event, bool)> {
+    /// voided (decoded from the JSON the index keeps; an error names an event
+    /// that cannot be decoded).
+    ///
+    /// ```
+    /// use lottrack_core::Tracker;
+    /// let t = Tracker::in_memory();
+    /// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
+    /// let all = t.events().unwrap();
+    /// assert_eq!((all[0].0, all[0].1.event_id.as_str(), all[0].2), (1, "E1", false));
+    /// ```
+    pub fn events(&self) -> Result<Vec<(u64, Event, bool)>> {
         self.read()
             .events
             .iter()
-            .map(|r| (r.seq, (*r.event).clone(), !r.live()))
+            .map(|r| Ok((r.seq, r.event()?, !r.live())))
             .collect()
     }
 
@@ -366,11 +368,11 @@ impl Tracker {
         let s = self.read();
         s.by_id
             .get(event_id)
-            .map(|i| (*s.events[*i as usize].event).clone())
             .ok_or_else(|| Error::UnknownEvent {
                 event_id: String::new(),
                 target: event_id.to_string(),
             })
+            .and_then(|i| s.events[*i as usize].event())
     }
 
     /// A party's master data (name, role), if a `party` event declared it.
@@ -426,7 +428,7 @@ impl Tracker {
             .events
             .iter()
             .filter(|r| r.live())
-            .flat_map(|r| r.effects.deficits.iter().cloned())
+            .flat_map(|r| r.effects.deficits().iter().cloned())
             .collect()
     }
 
@@ -435,15 +437,16 @@ impl Tracker {
         f(&self.read())
     }
 
-    /// Calls `f` on every event in recording order (with whether it is voided),
-    /// under one read lock, stopping at the first error: streaming exports.
-    pub(crate) fn for_each_event(
+    /// Calls `f` on every event's JSON in recording order (with whether it is
+    /// voided), under one read lock, stopping at the first error: streaming
+    /// exports.
+    pub(crate) fn for_each_event_json(
         &self,
-        mut f: impl FnMut(&Event, bool) -> Result<()>,
+        mut f: impl FnMut(&str, bool) -> Result<()>,
     ) -> Result<()> {
         let s = self.read();
         for r in &s.events {
-            f(&r.event, !r.live())?;
+            f(&r.json, !r.live())?;
         }
         Ok(())
     }
@@ -482,14 +485,23 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
             }
         });
         let mut apply = |parsed: Vec<Parsed>| -> Result<()> {
-            for (row, r) in parsed {
+            for (mut row, r) in parsed {
                 let (ev, at) = r?;
                 if state.by_id.contains_key(ev.event_id.as_str()) {
                     return Err(replay_err(&row, "event id appears twice in the log"));
                 }
-                state
-                    .apply_mode(ev, row.seq, at, false, true)
-                    .map_err(|(e, _)| replay_err(&row, e))?;
+                let seq = row.seq;
+                let res = state.apply_mode(
+                    &ev,
+                    std::mem::take(&mut row.json).into_boxed_str(),
+                    seq,
+                    at,
+                    false,
+                    true,
+                );
+                // Replayed events are stored already: nothing to undo.
+                state.seal();
+                res.map_err(|e| replay_err(&row, e))?;
                 n += 1;
             }
             Ok(())

@@ -133,7 +133,7 @@ fn crash_writer_child() {
 fn check(path: &Path, acked: &BTreeSet<String>, tags: &[u64]) -> usize {
     let t = Tracker::open_sqlite(path)
         .unwrap_or_else(|e| panic!("the store does not reopen after SIGKILL: {e}"));
-    let events = t.events();
+    let events = t.events().expect("events");
     let seqs: Vec<u64> = events.iter().map(|(s, _, _)| *s).collect();
     assert_eq!(
         seqs,

@@ -275,7 +275,7 @@ proptest! {
     fn replay_rebuilds_the_same_answers(ops in prop::collection::vec(op(), 1..60)) {
         let (t, _) = run(&ops, false);
         let mut store = MemoryStore::new();
-        let rows: Vec<NewEvent> = t.events().into_iter().map(|(_, e, _)| NewEvent {
+        let rows: Vec<NewEvent> = t.events().expect("events").into_iter().map(|(_, e, _)| NewEvent {
             event_id: e.event_id.clone(), recorded_at: "2026-03-01T00:00:00Z".into(), json: e.to_json() }).collect();
         store.append(0, &rows).expect("append");
         let replayed = Tracker::open(store).expect("replay");

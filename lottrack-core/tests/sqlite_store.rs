@@ -52,13 +52,13 @@ fn every_kind_round_trips_through_a_reopened_file() {
     assert_every_kind(&t);
     assert_sane(&t);
     assert_eq!(answers(&t), expected);
-    let events = t.events();
+    let events = t.events().expect("events");
     // Recording the same events again is an idempotent no-op, also across a reopen.
     assert!(t.record(common::all_kinds().remove(9)).unwrap().duplicate);
     drop(t);
 
     let reopened = Tracker::open_sqlite(&path).unwrap();
-    assert_eq!(reopened.events(), events);
+    assert_eq!(reopened.events().expect("events"), events);
     assert_sane(&reopened);
     assert_eq!(answers(&reopened), expected);
     let again = reopened.record(common::all_kinds().remove(9)).unwrap();
@@ -89,7 +89,7 @@ fn the_file_is_readable_with_the_sqlite3_shell() {
     let path = dir.path().join("shell.lottrack");
     let t = Tracker::open_sqlite(&path).unwrap();
     record_all_kinds(&t);
-    let events = t.events();
+    let events = t.events().expect("events");
     drop(t);
 
     let shell = |sql: &str| {
@@ -125,7 +125,13 @@ fn the_file_is_readable_with_the_sqlite3_shell() {
     let out = shell("select value from lottrack_meta where key = 'schema_version'").unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "1");
     // Reading with the shell changed nothing lottrack cares about.
-    assert_eq!(Tracker::open_sqlite(&path).unwrap().events(), events);
+    assert_eq!(
+        Tracker::open_sqlite(&path)
+            .unwrap()
+            .events()
+            .expect("events"),
+        events
+    );
 }
 
 #[test]
@@ -293,10 +299,15 @@ fn two_trackers_on_one_file_both_writes_land() {
 
     // A sees B's events after sync(); both agree; a fresh tracker agrees too.
     assert_eq!(a.sync().unwrap(), 2); // A caught up B1 when its own batch conflicted
-    assert_eq!(a.events(), b.events());
+    assert_eq!(a.events().expect("events"), b.events().expect("events"));
     let c = Tracker::open_sqlite(&path).unwrap();
-    assert_eq!(c.events(), a.events());
-    let seqs: Vec<u64> = c.events().iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(c.events().expect("events"), a.events().expect("events"));
+    let seqs: Vec<u64> = c
+        .events()
+        .expect("events")
+        .iter()
+        .map(|(s, _, _)| *s)
+        .collect();
     assert_eq!(seqs, (1..=6).collect::<Vec<_>>());
 
     // The same event recorded by both trackers is stored once.
@@ -330,7 +341,7 @@ fn two_trackers_on_one_file_cannot_both_ship_the_last_stock() {
     assert!(err.to_string().contains("only 0 kg"), "{err}");
     // B caught up while retrying: it knows about A's shipment now.
     assert!(b.event("A-S0").is_ok());
-    assert_eq!(b.events(), a.events());
+    assert_eq!(b.events().expect("events"), a.events().expect("events"));
 
     // Racing from two threads, many times.
     let mut wins = [0; 2];
@@ -367,9 +378,14 @@ fn two_trackers_on_one_file_cannot_both_ship_the_last_stock() {
     a.sync().unwrap();
     b.sync().unwrap();
     let fresh = Tracker::open_sqlite(&path).unwrap();
-    assert_eq!(fresh.events(), a.events());
-    assert_eq!(fresh.events(), b.events());
-    let seqs: Vec<u64> = fresh.events().iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(fresh.events().expect("events"), a.events().expect("events"));
+    assert_eq!(fresh.events().expect("events"), b.events().expect("events"));
+    let seqs: Vec<u64> = fresh
+        .events()
+        .expect("events")
+        .iter()
+        .map(|(s, _, _)| *s)
+        .collect();
     assert_eq!(seqs, (1..=42).collect::<Vec<_>>());
     for round in 0..=20 {
         let lot = LotKey::new("salt", &format!("L{round}"));

@@ -540,21 +540,29 @@ fn product_class_uri(p: &str) -> String {
     }
 }
 
-fn header(s: &State) -> (Map<String, Value>, usize) {
+fn header(s: &State) -> Result<(Map<String, Value>, usize)> {
     let mut classes = Vec::new();
     let mut parties = Vec::new();
     let mut locations = Vec::new();
     let mut natives = Vec::new();
-    let mut declared: HashSet<&str> = HashSet::new();
+    let mut declared: HashSet<String> = HashSet::new();
     for rec in &s.events {
-        let ev = &rec.event;
+        // Only master data, drill records and voids go to the header: decode
+        // just those.
+        if !matches!(
+            rec.kind,
+            "product" | "party" | "location" | "mock_recall" | "void"
+        ) {
+            continue;
+        }
+        let ev = rec.event()?;
         match &ev.body {
             EventBody::Product {
                 product,
                 description,
                 ..
             } => {
-                declared.insert(product);
+                declared.insert(product.clone());
                 let mut a = vec![(MDA_EVENT, ev.to_value())];
                 if let Some(d) = description {
                     a.push(("urn:epcglobal:cbv:mda#descriptionShort", d.clone().into()));
@@ -577,11 +585,11 @@ fn header(s: &State) -> (Map<String, Value>, usize) {
             }
             EventBody::MockRecall { .. } => natives.push(ev.to_value()),
             EventBody::Void { target, .. } => {
-                let t = s
-                    .by_id
-                    .get(target.as_str())
-                    .map(|i| &s.events[*i as usize].event);
-                if t.is_none_or(|t| event_json(s, t, None).is_none()) {
+                let t = match s.by_id.get(target.as_str()) {
+                    Some(i) => Some(s.events[*i as usize].event()?),
+                    None => None,
+                };
+                if t.is_none_or(|t| event_json(s, &t, None).is_none()) {
                     natives.push(ev.to_value());
                 }
             }
@@ -628,7 +636,7 @@ fn header(s: &State) -> (Map<String, Value>, usize) {
     if !natives.is_empty() {
         h.insert("lottrack:nativeEvents".into(), Value::Array(natives));
     }
-    (h, n)
+    Ok((h, n))
 }
 
 fn io_err(e: std::io::Error) -> Error {
@@ -653,7 +661,7 @@ fn write_document(s: &State, out: &mut dyn Write) -> Result<u64> {
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
             .into(),
     );
-    let (h, _) = header(s);
+    let (h, _) = header(s)?;
     if !h.is_empty() {
         doc.insert("epcisHeader".into(), Value::Object(h));
     }
@@ -663,8 +671,11 @@ fn write_document(s: &State, out: &mut dyn Write) -> Result<u64> {
     write!(out, "{head},\"epcisBody\":{{\"eventList\":[").map_err(io_err)?;
     let mut n = 0u64;
     for rec in &s.events {
-        let void = rec.voided_by.map(|v| &*s.events[v as usize].event);
-        if let Some(o) = event_json(s, &rec.event, void) {
+        let void = match rec.voided_by {
+            Some(v) => Some(s.events[v as usize].event()?),
+            None => None,
+        };
+        if let Some(o) = event_json(s, &rec.event()?, void.as_ref()) {
             let sep = if n == 0 { "\n" } else { ",\n" };
             write!(out, "{sep}{}", Value::Object(o)).map_err(io_err)?;
             n += 1;

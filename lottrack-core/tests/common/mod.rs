@@ -259,7 +259,7 @@ pub fn record_all_kinds(t: &Tracker) {
 
 /// Checks that the log holds every kind (and both kinds of ship).
 pub fn assert_every_kind(t: &Tracker) {
-    let events = t.events();
+    let events = t.events().expect("events");
     let kinds: BTreeSet<&str> = events.iter().map(|(_, e, _)| e.body.kind()).collect();
     assert_eq!(kinds, KINDS.into_iter().collect::<BTreeSet<_>>());
     let ships: BTreeSet<bool> = events
@@ -309,7 +309,7 @@ pub fn answers(t: &Tracker) -> String {
         t.recall(&all, &o).map(|r| (r.to_json(), r.to_csv())),
         t.inventory(),
         t.expiring_before("2026-12-31".parse().unwrap()),
-        t.events(),
+        t.events().expect("events"),
         t.event_count(),
         t.lot_count(),
         t.last_seq(),
@@ -357,6 +357,7 @@ pub fn assert_sane(t: &Tracker) {
     assert_eq!(t.event_count(), all_kinds().len() + 1);
     let voided: Vec<String> = t
         .events()
+        .unwrap()
         .into_iter()
         .filter(|(_, _, voided)| *voided)
         .map(|(_, e, _)| e.event_id)

@@ -375,28 +375,13 @@ impl State {
     /// Removes every effect of event `idx` (it is being voided); its movements
     /// are kept with its effects while it is voided.
     fn retract(&mut self, idx: u32) {
+        let moves: Vec<(u32, Movement)> = self.event_moves(idx).map(|(l, m)| (l, *m)).collect();
         let mut fx = std::mem::take(&mut self.events[idx as usize].effects);
-        let moves: Vec<(u32, Movement)> = self.event_moves_of(idx, &fx);
         self.remove_effects(idx, &fx);
         if !moves.is_empty() {
             fx.rare_mut().voided_moves = moves;
         }
         self.events[idx as usize].effects = fx;
-    }
-
-    fn event_moves_of(&self, idx: u32, fx: &Effects) -> Vec<(u32, Movement)> {
-        let mut out = Vec::new();
-        for &lot in &fx.lots {
-            let moves = &self.ledger.lots[lot as usize].moves;
-            let start = moves.partition_point(|m| m.event < idx);
-            out.extend(
-                moves[start..]
-                    .iter()
-                    .take_while(|m| m.event == idx)
-                    .map(|m| (lot, *m)),
-            );
-        }
-        out
     }
 
     /// Reverses the stock movements, statuses, liveness and links `fx` made as

@@ -253,7 +253,16 @@ impl Tracker {
             for ev in &events {
                 if let Some(&k) = state.by_id.get(ev.event_id.as_str()) {
                     let prev = &state.events[k as usize];
-                    if prev.event()? == *ev {
+                    // A decode failure goes through the rollback below, so the
+                    // events applied before it in this batch are undone.
+                    let same = match prev.event() {
+                        Ok(p) => p == *ev,
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
+                    };
+                    if same {
                         results.push(Recorded {
                             event_id: ev.event_id.clone(),
                             seq: prev.seq,

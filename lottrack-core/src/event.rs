@@ -842,6 +842,11 @@ impl Event {
     /// assert!(matches!(err, Error::MissingField { .. }));
     /// ```
     pub fn from_json(json: &str) -> Result<Event> {
+        // The common kinds are read directly; anything else, and every error,
+        // goes through the JSON value below.
+        if let Some(ev) = crate::json_read::read_event(json) {
+            return Ok(ev);
+        }
         let v: Value = serde_json::from_str(json).map_err(|e| Error::MalformedJson {
             message: e.to_string(),
         })?;

@@ -33,6 +33,7 @@ pub mod history;
 mod intern;
 pub mod inventory;
 mod json_fast;
+mod json_read;
 pub mod jsonl;
 pub mod lazy_trace;
 mod ledger;

@@ -139,6 +139,17 @@ impl EventRec {
     }
 }
 
+/// How an event is kept in the log, handed to [`State::apply_mode`] with it.
+pub(crate) struct Stored {
+    /// Its JSON, as stored.
+    pub(crate) json: Box<str>,
+    /// Its documents, when the caller can give them up (else they are copied
+    /// from the event).
+    pub(crate) docs: Option<Arc<[crate::model::Document]>>,
+    pub(crate) seq: u64,
+    pub(crate) recorded_at: DateTime<Utc>,
+}
+
 /// The whole in-memory index.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct State {
@@ -254,12 +265,16 @@ impl State {
     pub(crate) fn apply_mode(
         &mut self,
         ev: &Event,
-        json: Box<str>,
-        seq: u64,
-        recorded_at: DateTime<Utc>,
+        stored: Stored,
         strict: bool,
         gaps: bool,
     ) -> Result<()> {
+        let Stored {
+            json,
+            docs,
+            seq,
+            recorded_at,
+        } = stored;
         let idx = self.events.len() as u32;
         let plan = self.plan(ev, strict, gaps)?;
         let time_ms = ev.time.timestamp_millis();
@@ -282,10 +297,10 @@ impl State {
         }
         let id: Arc<str> = Arc::from(ev.event_id.as_str());
         self.by_id.insert(id.clone(), idx);
-        let docs = if ev.documents.is_empty() {
-            self.catalog.no_docs.clone()
-        } else {
-            Arc::from(ev.documents.as_slice())
+        let docs = match docs {
+            Some(d) if !d.is_empty() => d,
+            _ if ev.documents.is_empty() => self.catalog.no_docs.clone(),
+            _ => Arc::from(ev.documents.as_slice()),
         };
         self.events.push(EventRec {
             time: ev.time,

@@ -8,7 +8,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::error::{Error, Result};
 use crate::event::Event;
-use crate::state::{Deficit, State};
+use crate::state::{Deficit, State, Stored};
 use crate::store::{EventStore, MemoryStore, NewEvent, StoredEvent};
 
 /// How stock shortfalls are treated.
@@ -282,7 +282,17 @@ impl Tracker {
                     json: ev.to_json(),
                 };
                 let json = row.json.clone().into_boxed_str();
-                if let Err(e) = state.apply_mode(ev, json, seq, now, strict, gaps) {
+                if let Err(e) = state.apply_mode(
+                    ev,
+                    Stored {
+                        json,
+                        docs: None,
+                        seq,
+                        recorded_at: now,
+                    },
+                    strict,
+                    gaps,
+                ) {
                     failed = Some(e);
                     break;
                 }
@@ -464,107 +474,95 @@ impl Tracker {
 /// Applies the store's events after `state.last_seq` (trusting what was valid when
 /// stored: stock checks are lenient on replay).
 fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
-    use std::sync::mpsc::{TrySendError, sync_channel};
-    // Rows are parsed on a second thread while this one reads the store and
-    // applies: parsing the JSON is about half of a replay. Batches keep the
-    // hand-offs rare; the order of the log is kept (one parser, FIFO channels).
+    use std::sync::mpsc::sync_channel;
+    // A second thread reads the store and parses each row while this one applies:
+    // reading and parsing are about half of a replay. Batches keep the hand-offs
+    // rare; the order of the log is kept (one reader, a FIFO channel). If applying
+    // fails, dropping the receiver stops the reader at its next batch.
     const BATCH: usize = 512;
     type Parsed = (StoredEvent, Result<(Event, DateTime<Utc>)>);
     let from = state.last_seq;
+    let parse = |row: StoredEvent| -> Parsed {
+        let ev = Event::from_json(&row.json).map_err(|e| replay_err(&row, e));
+        let at = DateTime::parse_from_rfc3339(&row.recorded_at)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| replay_err(&row, e));
+        let r = ev.and_then(|ev| at.map(|at| (ev, at)));
+        (row, r)
+    };
     let mut n = 0;
-    std::thread::scope(|scope| {
-        let (row_tx, row_rx) = sync_channel::<Vec<StoredEvent>>(4);
-        let (ev_tx, ev_rx) = sync_channel::<Vec<Parsed>>(4);
-        scope.spawn(move || {
-            for rows in row_rx {
-                let parsed: Vec<Parsed> = rows
-                    .into_iter()
-                    .map(|row| {
-                        let ev = Event::from_json(&row.json).map_err(|e| replay_err(&row, e));
-                        let at = DateTime::parse_from_rfc3339(&row.recorded_at)
-                            .map(|t| t.with_timezone(&Utc))
-                            .map_err(|e| replay_err(&row, e));
-                        let r = ev.and_then(|ev| at.map(|at| (ev, at)));
-                        (row, r)
-                    })
-                    .collect();
-                if ev_tx.send(parsed).is_err() {
-                    break;
-                }
+    // Spent batches go back to the reader to be freed where they were allocated
+    // (freeing another thread's blocks contends for its malloc arena).
+    let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Parsed>>();
+    let mut apply = |mut parsed: Vec<Parsed>| -> Result<()> {
+        for (row, r) in &mut parsed {
+            let (ev, at) = match r {
+                Ok(ok) => ok,
+                Err(e) => return Err(e.clone()),
+            };
+            if state.by_id.contains_key(ev.event_id.as_str()) {
+                return Err(replay_err(row, "event id appears twice in the log"));
             }
-        });
-        let mut apply = |parsed: Vec<Parsed>| -> Result<()> {
-            for (mut row, r) in parsed {
-                let (ev, at) = r?;
-                if state.by_id.contains_key(ev.event_id.as_str()) {
-                    return Err(replay_err(&row, "event id appears twice in the log"));
-                }
-                let seq = row.seq;
-                let res = state.apply_mode(
-                    &ev,
-                    std::mem::take(&mut row.json).into_boxed_str(),
-                    seq,
-                    at,
-                    false,
-                    true,
-                );
-                // Replayed events are stored already: nothing to undo.
-                state.seal();
-                res.map_err(|e| replay_err(&row, e))?;
-                n += 1;
-            }
-            Ok(())
-        };
-        let parser_gone = || Error::Storage {
-            message: "replay: the parsing thread stopped".into(),
-        };
-        // Owns the row sender: dropping `send` tells the parser the log is done.
-        let send = {
-            let ev_rx = &ev_rx;
-            move |batch: Vec<StoredEvent>,
-                  apply: &mut dyn FnMut(Vec<Parsed>) -> Result<()>|
-                  -> Result<()> {
-                let mut batch = batch;
-                loop {
-                    match row_tx.try_send(batch) {
-                        Ok(()) => break,
-                        // The parser is behind: apply what it has done meanwhile.
-                        Err(TrySendError::Full(b)) => {
-                            batch = b;
-                            apply(ev_rx.recv().map_err(|_| parser_gone())?)?;
-                        }
-                        Err(TrySendError::Disconnected(_)) => return Err(parser_gone()),
+            // The event is dropped after this: its documents move to the index.
+            let docs = std::sync::Arc::from(std::mem::take(&mut ev.documents));
+            let stored = Stored {
+                json: std::mem::take(&mut row.json).into_boxed_str(),
+                docs: Some(docs),
+                seq: row.seq,
+                recorded_at: *at,
+            };
+            let res = state.apply_mode(ev, stored, false, true);
+            // Replayed events are stored already: nothing to undo.
+            state.seal();
+            res.map_err(|e| replay_err(row, e))?;
+            n += 1;
+        }
+        // The reader may be gone (the log is read): then this thread frees them.
+        let _ = spent_tx.send(parsed);
+        Ok(())
+    };
+    let stopped = || Error::Storage {
+        message: "replay: stopped by an error applying an earlier event".into(),
+    };
+    let (read, applied) = std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Vec<Parsed>>(4);
+        let reader = scope.spawn(move || -> Result<()> {
+            let mut batch: Vec<Parsed> = Vec::with_capacity(BATCH);
+            store.read_from(from, &mut |row: StoredEvent| {
+                batch.push(parse(row));
+                if batch.len() == BATCH {
+                    while let Ok(spent) = spent_rx.try_recv() {
+                        drop(spent);
                     }
-                }
-                while let Ok(p) = ev_rx.try_recv() {
-                    apply(p)?;
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    tx.send(full).map_err(|_| stopped())?;
                 }
                 Ok(())
-            }
-        };
-        let mut batch: Vec<StoredEvent> = Vec::with_capacity(BATCH);
-        let read = store.read_from(from, &mut |row: StoredEvent| {
-            batch.push(row);
-            if batch.len() == BATCH {
-                send(
-                    std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
-                    &mut apply,
-                )?;
+            })?;
+            if !batch.is_empty() {
+                tx.send(batch).map_err(|_| stopped())?;
             }
             Ok(())
         });
-        read.and_then(|()| {
-            if !batch.is_empty() {
-                send(std::mem::take(&mut batch), &mut apply)?;
+        let mut applied = Ok(());
+        for parsed in rx.iter() {
+            applied = apply(parsed);
+            if applied.is_err() {
+                break;
             }
-            drop(send);
-            // The log is done: the parser finishes its queue and stops.
-            for p in ev_rx.iter() {
-                apply(p)?;
-            }
-            Ok(())
-        })
-    })?;
+        }
+        // Dropping the receiver ends a reader still sending.
+        drop(rx);
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(Error::Storage {
+                message: "replay: the reading thread panicked".into(),
+            })
+        });
+        (read, applied)
+    });
+    // An apply error names the event; a read error after it is only its echo.
+    applied?;
+    read?;
     Ok(n)
 }
 

@@ -713,7 +713,7 @@ impl State {
             gaps,
             ..Plan::default()
         };
-        let id = ev.event_id.clone();
+        let id: &str = &ev.event_id;
         match &ev.body {
             EventBody::Receive {
                 item,
@@ -734,7 +734,7 @@ impl State {
             EventBody::Transform { inputs, outputs } => {
                 if inputs.is_empty() || outputs.is_empty() {
                     return Err(Error::invalid(
-                        &id,
+                        id,
                         "a transform needs at least one input and one output",
                     ));
                 }
@@ -753,20 +753,13 @@ impl State {
                     let attrs = self.output_attrs(&plan, ev, &o.item.product, &o.attrs, &ins);
                     let lot = self.creatable(&mut plan, &o.item, &attrs, None);
                     if let LotRef::Existing(out_id) = lot {
-                        let in_ids: Vec<u32> = ins
-                            .iter()
-                            .filter_map(|(l, _, _)| match l {
-                                LotRef::Existing(i) => Some(*i),
-                                LotRef::New(_) => None,
-                            })
-                            .collect();
                         for (l, _, line) in &ins {
                             if let LotRef::Existing(i) = l
                                 && (*i == out_id
                                     || self.graph.reaches(&[out_id], Direction::Outgoing, *i))
                             {
                                 return Err(Error::Cycle {
-                                    event_id: id.clone(),
+                                    event_id: id.to_string(),
                                     product: o.item.product.clone(),
                                     lot: o.item.lot.clone(),
                                     input_product: line.product.clone(),
@@ -774,7 +767,6 @@ impl State {
                                 });
                             }
                         }
-                        let _ = in_ids;
                     }
                     plan.moves.push((lot, Place::Loc(loc), q, Role::Produced));
                     outs.push((lot, q));
@@ -799,7 +791,7 @@ impl State {
                         .unwrap_or_default();
                     let Some(cid) = cid.filter(|_| !contents.is_empty()) else {
                         return Err(Error::UnknownContainer {
-                            event_id: id,
+                            event_id: id.to_string(),
                             container: c.clone(),
                         });
                     };
@@ -822,7 +814,7 @@ impl State {
                 let to = self.catalog.places.intern(to_location);
                 if from == to {
                     return Err(Error::invalid(
-                        &id,
+                        id,
                         format!("move from `{from_location}` to the same location"),
                     ));
                 }
@@ -837,7 +829,7 @@ impl State {
             } => {
                 if contents.is_empty() {
                     return Err(Error::invalid(
-                        &id,
+                        id,
                         format!("pack into `{container}` has no contents"),
                     ));
                 }
@@ -865,7 +857,7 @@ impl State {
                 };
                 let Some(c) = known else {
                     return Err(Error::UnknownContainer {
-                        event_id: id,
+                        event_id: id.to_string(),
                         container: container.clone(),
                     });
                 };
@@ -873,7 +865,7 @@ impl State {
                     Some(l) => self.catalog.places.intern(l),
                     None => self.ledger.containers[c as usize].location.ok_or_else(|| {
                         Error::MissingField {
-                            event_id: id.clone(),
+                            event_id: id.to_string(),
                             field: "location".into(),
                         }
                     })?,
@@ -914,10 +906,10 @@ impl State {
             }
             EventBody::Status { status, lots, .. } => {
                 if lots.is_empty() {
-                    return Err(Error::invalid(&id, "a status event needs at least one lot"));
+                    return Err(Error::invalid(id, "a status event needs at least one lot"));
                 }
                 for k in lots {
-                    let l = self.lot_id(&k.product, &k.lot, &id)?;
+                    let l = self.lot_id(&k.product, &k.lot, id)?;
                     if !plan.statuses.iter().any(|s| s.0 == l) {
                         plan.statuses.push((l, *status));
                     }
@@ -928,20 +920,20 @@ impl State {
                     .by_id
                     .get(target.as_str())
                     .ok_or_else(|| Error::UnknownEvent {
-                        event_id: id.clone(),
+                        event_id: id.to_string(),
                         target: target.clone(),
                     })?;
                 let rec = &self.events[t as usize];
                 match rec.kind {
                     "void" => {
                         return Err(Error::invalid(
-                            &id,
+                            id,
                             format!("`{target}` is itself a void; record the event again instead"),
                         ));
                     }
                     "product" | "party" | "location" => {
                         return Err(Error::invalid(
-                            &id,
+                            id,
                             format!(
                                 "`{target}` is master data; record a corrected `{}` event instead",
                                 rec.kind
@@ -952,7 +944,7 @@ impl State {
                 }
                 if let Some(by) = rec.voided_by {
                     return Err(Error::invalid(
-                        &id,
+                        id,
                         format!(
                             "`{target}` is already voided by `{}`",
                             self.events[by as usize].id
@@ -963,7 +955,7 @@ impl State {
                     let later = self.void_conflicts(t);
                     if !later.is_empty() {
                         return Err(Error::VoidConflict {
-                            event_id: id,
+                            event_id: id.to_string(),
                             target: target.clone(),
                             later,
                         });
@@ -982,7 +974,7 @@ impl State {
                     let has_lots = self.catalog.live_lots(pid) > 0;
                     if rec.units.base != *uom && has_lots {
                         return Err(Error::invalid(
-                            &id,
+                            id,
                             format!(
                                 "product `{product}` has lots kept in `{}`; its base unit cannot change to `{uom}`",
                                 rec.units.base
@@ -1006,7 +998,7 @@ impl State {
             }
             EventBody::MockRecall { lots, .. } => {
                 for k in lots {
-                    self.lot_id(&k.product, &k.lot, &id)?;
+                    self.lot_id(&k.product, &k.lot, id)?;
                 }
             }
             EventBody::Party { party, name, role } => {

@@ -92,6 +92,11 @@ impl LotRec {
                 self.stock.swap_remove(i);
             }
         } else if !delta.is_zero() {
+            // Most lots sit at one place: one entry, not the four a first push
+            // would reserve (96 bytes of heap per lot).
+            if self.stock.capacity() == 0 {
+                self.stock.reserve_exact(1);
+            }
             self.stock.push((place, delta));
         }
     }
@@ -104,7 +109,13 @@ impl LotRec {
                 let pos = self.moves.partition_point(|x| x.event <= m.event);
                 self.moves.insert(pos, m);
             }
-            _ => self.moves.push(m),
+            _ => {
+                // Most lots move two or three times: start at two, not four.
+                if self.moves.capacity() == 0 {
+                    self.moves.reserve_exact(2);
+                }
+                self.moves.push(m)
+            }
         }
     }
 

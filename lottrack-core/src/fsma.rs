@@ -250,7 +250,7 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
                 location_desc(s, &at)
             } else {
                 lot_rec
-                    .and_then(|r| r.attrs.origin.clone().or_else(|| r.supplier.clone()))
+                    .and_then(|r| r.attrs.origin().or(r.attrs.supplier()).map(str::to_string))
                     .map(|p| party_desc(s, &p))
                     .unwrap_or_default()
             };
@@ -260,7 +260,7 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
                 .and_then(|(_, p)| p.description.clone())
                 .unwrap_or_else(|| l.product.clone());
             let supplier_lot = lot_rec
-                .and_then(|r| r.attrs.supplier_lot.clone())
+                .and_then(|r| r.attrs.supplier_lot().map(str::to_string))
                 .unwrap_or_default();
             out.push_str(&csv_line([
                 row.event_type,

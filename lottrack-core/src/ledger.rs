@@ -5,7 +5,8 @@ use crate::hashing::FastMap;
 
 use rust_decimal::Decimal;
 
-use crate::model::{LotAttrs, LotKey, LotStatus};
+use crate::lot_attrs::LotAttrsRec;
+use crate::model::{LotKey, LotStatus};
 
 /// Where stock sits: at a location, or inside a container.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,9 +52,8 @@ pub(crate) struct Movement {
 pub(crate) struct LotRec {
     pub(crate) key: LotKey,
     pub(crate) product: u32,
-    pub(crate) attrs: LotAttrs,
-    /// Supplier (from the first receipt), if any.
-    pub(crate) supplier: Option<String>,
+    /// Attributes, with the supplier (from the first receipt), if any.
+    pub(crate) attrs: LotAttrsRec,
     /// Live status events, in recording order: (event index, status).
     pub(crate) statuses: Vec<(u32, LotStatus)>,
     /// Stock per place; zero entries are removed.
@@ -215,8 +215,7 @@ impl Ledger {
         self.lots.push(LotRec {
             key: key.clone(),
             product,
-            attrs: LotAttrs::default(),
-            supplier: None,
+            attrs: LotAttrsRec::default(),
             statuses: Vec::new(),
             stock: Vec::new(),
             moves: Vec::new(),

@@ -37,6 +37,7 @@ mod json_read;
 pub mod jsonl;
 pub mod lazy_trace;
 mod ledger;
+mod lot_attrs;
 pub mod lot_info;
 pub mod mock_recall;
 pub mod model;

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::event::{Event, EventBody, ShipItem};
 use crate::graph::{Edge, LotGraph};
 use crate::ledger::{Ledger, Movement, Place, Role};
+use crate::lot_attrs::LotAttrsRec;
 use crate::model::{LotAttrs, LotKey, LotQty, LotStatus};
 use crate::quantity::{Units, fmt_decimal};
 
@@ -75,7 +76,7 @@ enum Undo {
     Product(u32, Option<ProductRec>),
     Party(String, Option<PartyRec>),
     Location(String, Option<PartyRec>),
-    Lot(u32, LotAttrs, Option<String>),
+    Lot(u32, LotAttrsRec),
     Container(u32, Option<u32>, usize),
 }
 
@@ -175,8 +176,7 @@ enum LotRef {
 struct NewLot {
     key: LotKey,
     product: String,
-    attrs: LotAttrs,
-    supplier: Option<String>,
+    attrs: LotAttrsRec,
 }
 
 /// The checked plan of one event, applied by `commit`.
@@ -196,8 +196,8 @@ struct Plan {
     party: Option<(bool, String, PartyRec)>,
     retract: Option<u32>,
     deficits: Vec<Deficit>,
-    /// Existing lots whose attributes a receipt fills in (lot, attrs, supplier).
-    lot_updates: Vec<(u32, LotAttrs, Option<String>)>,
+    /// Existing lots whose attributes a receipt or output fills in.
+    lot_updates: Vec<(u32, LotAttrsRec)>,
 }
 
 impl State {
@@ -355,11 +355,7 @@ impl State {
                 Undo::Product(id, prev) => self.catalog.product_recs[id as usize] = prev,
                 Undo::Party(name, prev) => restore(&mut self.catalog.parties, name, prev),
                 Undo::Location(name, prev) => restore(&mut self.catalog.locations, name, prev),
-                Undo::Lot(id, attrs, supplier) => {
-                    let r = &mut self.ledger.lots[id as usize];
-                    r.attrs = attrs;
-                    r.supplier = supplier;
-                }
+                Undo::Lot(id, attrs) => self.ledger.lots[id as usize].attrs = attrs,
                 Undo::Container(c, loc, len) => {
                     let rec = &mut self.ledger.containers[c as usize];
                     rec.location = loc;
@@ -494,49 +490,17 @@ impl State {
             Ok(id) => Ok(LotRef::Existing(id)),
             Err(_) if plan.gaps => {
                 self.implicit_product(plan, line);
-                Ok(self.creatable(plan, line, &LotAttrs::default(), None))
+                Ok(self.creatable(plan, line, LotAttrsRec::default()))
             }
             Err(e) => Err(e),
         }
     }
 
     /// Resolves a lot that may be created (receipt, transform output).
-    fn creatable(
-        &self,
-        plan: &mut Plan,
-        line: &LotQty,
-        attrs: &LotAttrs,
-        supplier: Option<&String>,
-    ) -> LotRef {
+    fn creatable(&self, plan: &mut Plan, line: &LotQty, attrs: LotAttrsRec) -> LotRef {
         if let Some(id) = self.ledger.live(&line.product, &line.lot) {
-            let rec = &self.ledger.lots[id as usize];
-            let mut merged = rec.attrs.clone();
-            let mut changed = false;
-            for (slot, new) in [
-                (&mut merged.expiry, attrs.expiry),
-                (&mut merged.production_date, attrs.production_date),
-            ] {
-                if slot.is_none() && new.is_some() {
-                    *slot = new;
-                    changed = true;
-                }
-            }
-            let had_expiry = merged.expiry.is_some();
-            for (slot, new) in [
-                (&mut merged.supplier_lot, &attrs.supplier_lot),
-                (&mut merged.origin, &attrs.origin),
-            ] {
-                if slot.is_none() && new.is_some() {
-                    slot.clone_from(new);
-                    changed = true;
-                }
-            }
-            if !had_expiry && merged.expiry.is_some() {
-                merged.expiry_source.clone_from(&attrs.expiry_source);
-            }
-            let sup = rec.supplier.clone().or_else(|| supplier.cloned());
-            if changed || sup != rec.supplier {
-                plan.lot_updates.push((id, merged, sup));
+            if let Some(merged) = self.ledger.lots[id as usize].attrs.merged(&attrs) {
+                plan.lot_updates.push((id, merged));
             }
             return LotRef::Existing(id);
         }
@@ -547,8 +511,7 @@ impl State {
         plan.new_lots.push(NewLot {
             key,
             product: line.product.clone(),
-            attrs: attrs.clone(),
-            supplier: supplier.cloned(),
+            attrs,
         });
         LotRef::New(plan.new_lots.len() - 1)
     }
@@ -562,11 +525,10 @@ impl State {
         product: &str,
         given: &LotAttrs,
         ins: &[(LotRef, Decimal, &LotQty)],
-    ) -> LotAttrs {
-        let mut attrs = given.clone();
-        if attrs.expiry.is_some() {
-            attrs.expiry_source = Some(format!("given by event {}", ev.event_id));
-            return attrs;
+    ) -> LotAttrsRec {
+        if given.expiry.is_some() {
+            // Given by this event (the next one in the index).
+            return LotAttrsRec::new(given, None, Some(self.events.len() as u32));
         }
         let margin = plan
             .products
@@ -580,7 +542,9 @@ impl State {
                     .map(|(_, r)| r.rules.inherit_expiry)
             })
             .flatten();
-        let Some(margin) = margin else { return attrs };
+        let Some(margin) = margin else {
+            return LotAttrsRec::new(given, None, None);
+        };
         let earliest = ins
             .iter()
             .filter_map(|(l, _, _)| match l {
@@ -591,6 +555,7 @@ impl State {
                 LotRef::New(_) => None,
             })
             .min();
+        let mut attrs = given.clone();
         if let Some((date, from)) = earliest {
             attrs.expiry = date.checked_sub_days(chrono::Days::new(margin.unsigned_abs()));
             attrs.expiry_source = Some(format!(
@@ -598,7 +563,7 @@ impl State {
                 ev.event_id
             ));
         }
-        attrs
+        LotAttrsRec::new(&attrs, None, None)
     }
 
     /// Declares a product implicitly (first receipt or output) with the line's unit.
@@ -721,14 +686,13 @@ impl State {
                 attrs,
             } => {
                 let loc = self.location_of(ev)?;
-                let mut attrs = attrs.clone();
-                if attrs.expiry.is_some() {
-                    attrs.expiry_source = Some(format!("given by event {}", ev.event_id));
-                }
-                let attrs = &attrs;
+                // An expiry given here has this event (the next one in the
+                // index) as its source.
+                let given_by = attrs.expiry.map(|_| self.events.len() as u32);
+                let attrs = LotAttrsRec::new(attrs, supplier.as_deref(), given_by);
                 self.implicit_product(&mut plan, item);
                 let q = self.base_qty(&plan, ev, item, false)?;
-                let lot = self.creatable(&mut plan, item, attrs, supplier.as_ref());
+                let lot = self.creatable(&mut plan, item, attrs);
                 plan.moves.push((lot, Place::Loc(loc), q, Role::Received));
             }
             EventBody::Transform { inputs, outputs } => {
@@ -751,7 +715,7 @@ impl State {
                     self.implicit_product(&mut plan, &o.item);
                     let q = self.base_qty(&plan, ev, &o.item, false)?;
                     let attrs = self.output_attrs(&plan, ev, &o.item.product, &o.attrs, &ins);
-                    let lot = self.creatable(&mut plan, &o.item, &attrs, None);
+                    let lot = self.creatable(&mut plan, &o.item, attrs);
                     if let LotRef::Existing(out_id) = lot {
                         for (l, _, line) in &ins {
                             if let LotRef::Existing(i) = l
@@ -1083,24 +1047,16 @@ impl State {
             undo.push(Undo::Product(pid, prev));
             self.catalog.set_product(&name, rec);
         }
-        for (id, attrs, supplier) in plan.lot_updates {
+        for (id, attrs) in plan.lot_updates {
             let r = &mut self.ledger.lots[id as usize];
-            undo.push(Undo::Lot(
-                id,
-                std::mem::replace(&mut r.attrs, attrs),
-                std::mem::replace(&mut r.supplier, supplier),
-            ));
+            undo.push(Undo::Lot(id, std::mem::replace(&mut r.attrs, attrs)));
         }
         let mut new_ids = Vec::with_capacity(plan.new_lots.len());
         for n in plan.new_lots {
             let pid = self.catalog.products.intern(&n.product);
             let id = self.ledger.get_or_create(&n.key, pid);
             let r = &mut self.ledger.lots[id as usize];
-            undo.push(Undo::Lot(
-                id,
-                std::mem::replace(&mut r.attrs, n.attrs),
-                std::mem::replace(&mut r.supplier, n.supplier),
-            ));
+            undo.push(Undo::Lot(id, std::mem::replace(&mut r.attrs, n.attrs)));
             r.product = pid;
             self.graph.ensure(id);
             new_ids.push(id);

@@ -31,8 +31,8 @@ use crate::quantity::{Units, fmt_decimal};
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Effects {
     /// Distinct lots whose stock or status the event changed (liveness counting,
-    /// and where its movements are).
-    pub(crate) lots: Vec<u32>,
+    /// and where its movements are): `State::fx_lots[lots.0 .. lots.1]`.
+    pub(crate) lots: (u32, u32),
     /// The links it added: edge ids `edges.0 .. edges.1`.
     pub(crate) edges: (u32, u32),
     /// Statuses, deficits, and the movements of a voided event.
@@ -64,6 +64,11 @@ impl Effects {
     /// The ids of the links the event added.
     pub(crate) fn edge_ids(&self) -> std::ops::Range<u32> {
         self.edges.0..self.edges.1
+    }
+
+    /// Where the lots it changed sit in `State::fx_lots`.
+    fn lot_range(&self) -> std::ops::Range<usize> {
+        self.lots.0 as usize..self.lots.1 as usize
     }
 
     fn rare_mut(&mut self) -> &mut RareEffects {
@@ -160,6 +165,11 @@ pub(crate) struct State {
     pub(crate) events: Vec<EventRec>,
     pub(crate) by_id: FastMap<Arc<str>, u32>,
     pub(crate) last_seq: u64,
+    /// The lots each event changed, every event's list one after the other
+    /// (`Effects::lots` is a range of it): no vector per event.
+    fx_lots: Vec<u32>,
+    /// A reused buffer for the lots of the event being committed.
+    lot_scratch: Vec<u32>,
     /// How to undo each event applied since the last [`State::seal`], in order
     /// (a batch not yet stored can be rolled back exactly; once stored, this is
     /// dropped).
@@ -293,7 +303,9 @@ impl State {
         if let Some(target) = voids {
             self.retract(target);
             self.events[target as usize].voided_by = Some(idx);
-            effects.lots.clear();
+            // A void changes no lot itself (its lots are the last in the list).
+            self.fx_lots.truncate(effects.lots.0 as usize);
+            effects.lots.1 = effects.lots.0;
         }
         let id: Arc<str> = Arc::from(ev.event_id.as_str());
         self.by_id.insert(id.clone(), idx);
@@ -347,6 +359,8 @@ impl State {
         }
         let fx = rec.effects;
         self.remove_effects(idx, &fx);
+        // The last event's lots are the last in the list.
+        self.fx_lots.truncate(fx.lots.0 as usize);
         if fx.edges.1 > fx.edges.0 {
             self.graph.truncate_edges(fx.edges.0 as usize);
         }
@@ -369,9 +383,7 @@ impl State {
     /// The stock movements of live event `idx`, lot by lot (in the order the
     /// event first named each lot).
     pub(crate) fn event_moves(&self, idx: u32) -> impl Iterator<Item = (u32, &Movement)> + '_ {
-        self.events[idx as usize]
-            .effects
-            .lots
+        self.fx_lots[self.events[idx as usize].effects.lot_range()]
             .iter()
             .flat_map(move |&lot| {
                 let moves = &self.ledger.lots[lot as usize].moves;
@@ -398,16 +410,17 @@ impl State {
     /// Reverses the stock movements, statuses, liveness and links `fx` made as
     /// event `idx` (shared by a void and a rolled-back batch).
     fn remove_effects(&mut self, idx: u32, fx: &Effects) {
-        for lot in &fx.lots {
-            self.ledger.lots[*lot as usize].remove_moves(idx);
+        for i in fx.lot_range() {
+            let lot = self.fx_lots[i];
+            self.ledger.lots[lot as usize].remove_moves(idx);
         }
         for (lot, _) in fx.statuses() {
             self.ledger.lots[*lot as usize]
                 .statuses
                 .retain(|s| s.0 != idx);
         }
-        for l in &fx.lots {
-            self.dec_live(*l);
+        for i in fx.lot_range() {
+            self.dec_live(self.fx_lots[i]);
         }
         for e in fx.edge_ids().rev() {
             self.graph.remove_edge(e);
@@ -430,8 +443,8 @@ impl State {
             let pos = st.partition_point(|x| x.0 < idx);
             st.insert(pos, (idx, *s));
         }
-        for l in &fx.lots {
-            self.inc_live(*l);
+        for i in fx.lot_range() {
+            self.inc_live(self.fx_lots[i]);
         }
         for e in fx.edge_ids() {
             self.graph.restore_edge(e);
@@ -1036,7 +1049,8 @@ impl State {
             + plan.containers.len()
             + usize::from(plan.party.is_some());
         let mut undo: Vec<Undo> = Vec::with_capacity(undo);
-        let mut lots: Vec<u32> = Vec::with_capacity(plan.moves.len() + plan.statuses.len());
+        let mut lots = std::mem::take(&mut self.lot_scratch);
+        lots.clear();
         let mut rare = RareEffects {
             deficits: plan.deficits,
             ..RareEffects::default()
@@ -1129,9 +1143,20 @@ impl State {
         for l in &lots {
             self.inc_live(*l);
         }
+        let start = self.fx_lots.len() as u32;
+        self.fx_lots.extend_from_slice(&lots);
+        let lots_range = (start, self.fx_lots.len() as u32);
+        self.lot_scratch = lots;
         let _ = plan.retract;
         let rare = (!rare.statuses.is_empty() || !rare.deficits.is_empty()).then(|| Box::new(rare));
-        (Effects { lots, edges, rare }, undo)
+        (
+            Effects {
+                lots: lots_range,
+                edges,
+                rare,
+            },
+            undo,
+        )
     }
 }
 

@@ -32,7 +32,7 @@ impl Tracker {
         let rows = self.with_state(|s| {
             s.events
                 .iter()
-                .filter(|r| r.live() && r.time <= t && r.kind != "void")
+                .filter(|r| r.live() && r.time <= t && r.kind() != "void")
                 .map(row)
                 .collect::<Vec<_>>()
         });

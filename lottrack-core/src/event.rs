@@ -196,26 +196,51 @@ pub enum EventBody {
 impl EventBody {
     /// The kind's name as written in JSON.
     pub fn kind(&self) -> &'static str {
+        KINDS[self.kind_index() as usize]
+    }
+
+    /// The kind's position in [`KINDS`] (how the index stores it, in a byte).
+    pub(crate) fn kind_index(&self) -> u8 {
         match self {
-            EventBody::Receive { .. } => "receive",
-            EventBody::Transform { .. } => "transform",
-            EventBody::Ship { .. } => "ship",
-            EventBody::Move { .. } => "move",
-            EventBody::Pack { .. } => "pack",
-            EventBody::Unpack { .. } => "unpack",
-            EventBody::Adjust { .. } => "adjust",
-            EventBody::Dispose { .. } => "dispose",
-            EventBody::Consume { .. } => "consume",
-            EventBody::Return { .. } => "return",
-            EventBody::Status { .. } => "status",
-            EventBody::Void { .. } => "void",
-            EventBody::Product { .. } => "product",
-            EventBody::MockRecall { .. } => "mock_recall",
-            EventBody::Party { .. } => "party",
-            EventBody::Location { .. } => "location",
+            EventBody::Receive { .. } => 0,
+            EventBody::Transform { .. } => 1,
+            EventBody::Ship { .. } => 2,
+            EventBody::Move { .. } => 3,
+            EventBody::Pack { .. } => 4,
+            EventBody::Unpack { .. } => 5,
+            EventBody::Adjust { .. } => 6,
+            EventBody::Dispose { .. } => 7,
+            EventBody::Consume { .. } => 8,
+            EventBody::Return { .. } => 9,
+            EventBody::Status { .. } => 10,
+            EventBody::Void { .. } => 11,
+            EventBody::Product { .. } => 12,
+            EventBody::MockRecall { .. } => 13,
+            EventBody::Party { .. } => 14,
+            EventBody::Location { .. } => 15,
         }
     }
 }
+
+/// The event kinds, in the order of [`EventBody::kind_index`].
+pub(crate) const KINDS: [&str; 16] = [
+    "receive",
+    "transform",
+    "ship",
+    "move",
+    "pack",
+    "unpack",
+    "adjust",
+    "dispose",
+    "consume",
+    "return",
+    "status",
+    "void",
+    "product",
+    "mock_recall",
+    "party",
+    "location",
+];
 
 /// Rules a product declares for its lots.
 ///
@@ -1415,6 +1440,48 @@ mod tests {
         assert!(matches!(e, Error::InvalidField { ref field, .. } if field == "expiry"));
         let e = Event::from_json("[1]").unwrap_err();
         assert!(matches!(e, Error::MalformedJson { .. }));
+    }
+
+    #[test]
+    fn kind_names_follow_their_index() {
+        let t = "2026-03-01T08:00:00Z";
+        let mut seen = Vec::new();
+        for src in DESIGN {
+            let ev = Event::from_json(src).expect(src);
+            let v: Value = serde_json::from_str(src).expect(src);
+            assert_eq!(Some(ev.body.kind()), v["kind"].as_str(), "{src}");
+            seen.push(ev.body.kind_index());
+        }
+        for (kind, extra) in [
+            ("party", r#","party":"c""#),
+            ("location", r#","location_id":"l""#),
+            ("mock_recall", r#","lots":[]"#),
+            (
+                "return",
+                r#","product":"p","lot":"l","quantity":"1","uom":"kg""#,
+            ),
+            (
+                "consume",
+                r#","product":"p","lot":"l","quantity":"1","uom":"kg""#,
+            ),
+            (
+                "dispose",
+                r#","product":"p","lot":"l","quantity":"1","uom":"kg""#,
+            ),
+            (
+                "adjust",
+                r#","product":"p","lot":"l","quantity":"1","uom":"kg""#,
+            ),
+            ("unpack", r#","container":"c","contents":[]"#),
+        ] {
+            let src = format!(r#"{{"event_id":"K","kind":"{kind}","time":"{t}"{extra}}}"#);
+            let ev = Event::from_json(&src).expect(&src);
+            assert_eq!(ev.body.kind(), kind);
+            seen.push(ev.body.kind_index());
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen, (0..16).collect::<Vec<u8>>(), "every kind covered");
     }
 
     #[test]

@@ -138,11 +138,11 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
             r.live() && r.time >= start && r.time <= end
         })
         .collect();
-    order.sort_by_key(|&i| (s.events[i].time_ms, i));
+    order.sort_by_key(|&i| (s.events[i].time_ms(), i));
     let mut out = csv_line(FSMA204_COLUMNS);
     for i in order {
         let rec = &s.events[i];
-        if !matches!(rec.kind, "receive" | "return" | "ship" | "transform") {
+        if !matches!(rec.kind(), "receive" | "return" | "ship" | "transform") {
             continue;
         }
         let ev = rec.event()?;

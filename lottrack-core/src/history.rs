@@ -29,7 +29,7 @@ impl Tracker {
                 .collect();
             idx.sort_unstable();
             idx.dedup();
-            idx.sort_by_key(|i| (s.events[*i as usize].time_ms, *i));
+            idx.sort_by_key(|i| (s.events[*i as usize].time_ms(), *i));
             idx.into_iter()
                 .map(|i| s.events[i as usize].event())
                 .collect()

@@ -210,7 +210,7 @@ impl Tracker {
                 // An open filter admits every movement: no event record is read.
                 rec.moves.iter().filter(move |m| {
                     m.role == Role::Shipped
-                        && (filter.is_open() || filter.admits(s.events[m.event as usize].time_ms))
+                        && (filter.is_open() || filter.admits(s.events[m.event as usize].time_ms()))
                 })
             }
             // Slot 0: shipments without a customer; slot p + 1: party p.

@@ -206,7 +206,7 @@ impl Tracker {
         self.with_state(|s| {
             let mut out = Vec::new();
             for (idx, rec) in s.events.iter().enumerate() {
-                if !rec.live() || rec.kind != "transform" {
+                if !rec.live() || rec.kind() != "transform" {
                     continue;
                 }
                 let (mut inputs, mut outputs) = (Decimal::ZERO, Decimal::ZERO);

@@ -113,8 +113,8 @@ pub(crate) struct EventRec {
     /// exports, snapshots) decode it with [`EventRec::event`]. A third of the
     /// heap an `Event` value takes, in one block.
     pub(crate) json: Box<str>,
-    /// The event's kind (`EventBody::kind`).
-    pub(crate) kind: &'static str,
+    /// The event's kind (`EventBody::kind_index`; named by [`EventRec::kind`]).
+    kind: u8,
     /// For a void: the index of the event it voids.
     pub(crate) voids: Option<u32>,
     /// The event id, shared with `State::by_id` and handed out by reports
@@ -124,7 +124,6 @@ pub(crate) struct EventRec {
     pub(crate) docs: Arc<[crate::model::Document]>,
     pub(crate) seq: u64,
     pub(crate) recorded_at: DateTime<Utc>,
-    pub(crate) time_ms: i64,
     /// `event.time`, kept beside the record's other hot fields (reports read it
     /// for every movement; the boxed event is a cache miss away).
     pub(crate) time: crate::event::Time,
@@ -135,6 +134,16 @@ pub(crate) struct EventRec {
 impl EventRec {
     pub(crate) fn live(&self) -> bool {
         self.voided_by.is_none()
+    }
+
+    /// The event's kind (`EventBody::kind`).
+    pub(crate) fn kind(&self) -> &'static str {
+        crate::event::KINDS[self.kind as usize]
+    }
+
+    /// `time` in milliseconds since the epoch.
+    pub(crate) fn time_ms(&self) -> i64 {
+        self.time.timestamp_millis()
     }
 
     /// The event, decoded from its JSON.
@@ -317,13 +326,12 @@ impl State {
         self.events.push(EventRec {
             time: ev.time,
             json,
-            kind: ev.body.kind(),
+            kind: ev.body.kind_index(),
             voids,
             id,
             docs,
             seq,
             recorded_at,
-            time_ms,
             voided_by: None,
             effects,
         });
@@ -901,7 +909,7 @@ impl State {
                         target: target.clone(),
                     })?;
                 let rec = &self.events[t as usize];
-                match rec.kind {
+                match rec.kind() {
                     "void" => {
                         return Err(Error::invalid(
                             id,
@@ -913,7 +921,7 @@ impl State {
                             id,
                             format!(
                                 "`{target}` is master data; record a corrected `{}` event instead",
-                                rec.kind
+                                rec.kind()
                             ),
                         ));
                     }

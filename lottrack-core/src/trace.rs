@@ -406,7 +406,7 @@ pub(crate) fn movements_into(
     let uom = s.catalog.base_uom_arc(rec.product);
     for m in rec.moves.iter().filter(|m| m.role == role) {
         let ev = &s.events[m.event as usize];
-        if filter.admits(ev.time_ms) {
+        if filter.admits(ev.time_ms()) {
             out.push(movement(s, rec, m, &uom));
         }
     }

@@ -550,7 +550,7 @@ fn header(s: &State) -> Result<(Map<String, Value>, usize)> {
         // Only master data, drill records and voids go to the header: decode
         // just those.
         if !matches!(
-            rec.kind,
+            rec.kind(),
             "product" | "party" | "location" | "mock_recall" | "void"
         ) {
             continue;

@@ -64,9 +64,8 @@ impl Tracker {
     /// When an event was recorded.
     pub fn recorded_at(&self, event_id: &str) -> Option<DateTime<Utc>> {
         self.with_state(|s| {
-            s.by_id
-                .get(event_id)
-                .map(|i| s.events[*i as usize].recorded_at)
+            s.event_index(event_id)
+                .map(|i| s.events[i as usize].recorded_at)
         })
     }
 }

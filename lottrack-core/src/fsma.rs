@@ -126,9 +126,7 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
             .is_none_or(|p| p.contains(&l.product))
             && lots.as_ref().is_none_or(|set| {
                 s.ledger
-                    .ids
-                    .get(&l.key())
-                    .copied()
+                    .id(&l.product, &l.lot)
                     .is_some_and(|id| set.contains(&id))
             })
     };
@@ -226,9 +224,7 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
             let l = &row.line;
             let lot_rec = s
                 .ledger
-                .ids
-                .get(&l.key())
-                .copied()
+                .id(&l.product, &l.lot)
                 .map(|id| &s.ledger.lots[id as usize]);
             let made_here = lot_rec.is_some_and(|r| {
                 r.moves

@@ -1,7 +1,7 @@
 //! The ledger: every lot (interned by its key), its attributes and status, its
 //! stock per place and every stock movement that made it, in recording order.
 
-use crate::hashing::FastMap;
+use crate::id_index::IdIndex;
 
 use rust_decimal::Decimal;
 
@@ -143,73 +143,36 @@ pub(crate) struct ContainerRec {
     pub(crate) lots: Vec<u32>,
 }
 
-/// A lot key seen as its two strings, so the id map can be searched with borrowed
-/// `(&str, &str)` pairs. Hashes and compares exactly as [`LotKey`]'s derived
-/// `Hash` and `Eq` (product, then lot).
-pub(crate) trait KeyView {
-    fn parts(&self) -> (&str, &str);
-}
-
-impl KeyView for LotKey {
-    fn parts(&self) -> (&str, &str) {
-        (&self.product, &self.lot)
-    }
-}
-
-/// A borrowed (product, lot) pair.
-pub(crate) struct KeyPair<'a>(pub(crate) &'a str, pub(crate) &'a str);
-
-impl KeyView for KeyPair<'_> {
-    fn parts(&self) -> (&str, &str) {
-        (self.0, self.1)
-    }
-}
-
-impl<'a> std::borrow::Borrow<dyn KeyView + 'a> for LotKey {
-    fn borrow(&self) -> &(dyn KeyView + 'a) {
-        self
-    }
-}
-
-impl std::hash::Hash for dyn KeyView + '_ {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        let (p, l) = self.parts();
-        p.hash(h);
-        l.hash(h);
-    }
-}
-
-impl PartialEq for dyn KeyView + '_ {
-    fn eq(&self, other: &Self) -> bool {
-        self.parts() == other.parts()
-    }
-}
-
-impl Eq for dyn KeyView + '_ {}
-
 /// All lots, by dense index.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Ledger {
-    pub(crate) ids: FastMap<LotKey, u32>,
+    /// Lot keys to lot ids (the keys are read from the records).
+    ids: IdIndex,
     pub(crate) lots: Vec<LotRec>,
     pub(crate) container_ids: crate::intern::Interner,
     pub(crate) containers: Vec<ContainerRec>,
 }
 
 impl Ledger {
+    /// The id of a lot, live or not.
+    pub(crate) fn id(&self, product: &str, lot: &str) -> Option<u32> {
+        // Looked up by the borrowed pair: no `LotKey` (two `Arc<str>`) per lookup.
+        self.ids.find(&(product, lot), |n| {
+            let k = &self.lots[n as usize].key;
+            *k.product == *product && *k.lot == *lot
+        })
+    }
+
     /// The id of a live lot.
     pub(crate) fn live(&self, product: &str, lot: &str) -> Option<u32> {
-        // Looked up by the borrowed pair: no `LotKey` (two `Arc<str>`) per lookup.
-        self.ids
-            .get(&KeyPair(product, lot) as &dyn KeyView)
-            .copied()
+        self.id(product, lot)
             .filter(|id| self.lots[*id as usize].live_refs > 0)
     }
 
     /// The id of a lot, creating its record if new.
     pub(crate) fn get_or_create(&mut self, key: &LotKey, product: u32) -> u32 {
-        if let Some(id) = self.ids.get(key) {
-            return *id;
+        if let Some(id) = self.id(&key.product, &key.lot) {
+            return id;
         }
         let id = self.lots.len() as u32;
         self.lots.push(LotRec {
@@ -221,7 +184,11 @@ impl Ledger {
             moves: Vec::new(),
             live_refs: 0,
         });
-        self.ids.insert(key.clone(), id);
+        let lots = &self.lots;
+        self.ids.insert(id, |n| {
+            let k = &lots[n as usize].key;
+            (&*k.product, &*k.lot)
+        });
         id
     }
 

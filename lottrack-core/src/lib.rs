@@ -30,6 +30,7 @@ pub mod fsma;
 mod graph;
 mod hashing;
 pub mod history;
+mod id_index;
 mod intern;
 pub mod inventory;
 mod json_fast;

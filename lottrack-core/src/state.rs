@@ -17,6 +17,7 @@ use crate::catalog::{Catalog, PartyRec, ProductRec};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventBody, ShipItem};
 use crate::graph::{Edge, LotGraph};
+use crate::id_index::IdIndex;
 use crate::ledger::{Ledger, Movement, Place, Role};
 use crate::lot_attrs::LotAttrsRec;
 use crate::model::{LotAttrs, LotKey, LotQty, LotStatus};
@@ -117,7 +118,7 @@ pub(crate) struct EventRec {
     kind: u8,
     /// For a void: the index of the event it voids.
     pub(crate) voids: Option<u32>,
-    /// The event id, shared with `State::by_id` and handed out by reports
+    /// The event id (what `State::by_id` finds it by), handed out by reports
     /// without copying.
     pub(crate) id: Arc<str>,
     /// The event's documents, shared by report rows without copying.
@@ -172,7 +173,8 @@ pub(crate) struct State {
     pub(crate) ledger: Ledger,
     pub(crate) graph: LotGraph,
     pub(crate) events: Vec<EventRec>,
-    pub(crate) by_id: FastMap<Arc<str>, u32>,
+    /// Event ids to event indexes (the ids are read from the records).
+    by_id: IdIndex,
     pub(crate) last_seq: u64,
     /// The lots each event changed, every event's list one after the other
     /// (`Effects::lots` is a range of it): no vector per event.
@@ -220,6 +222,11 @@ struct Plan {
 }
 
 impl State {
+    /// The index of the event with this id.
+    pub(crate) fn event_index(&self, id: &str) -> Option<u32> {
+        self.by_id.find(id, |n| &*self.events[n as usize].id == id)
+    }
+
     /// The event index of a live lot's key, or the right "unknown" error.
     pub(crate) fn lot_id(&self, product: &str, lot: &str, event_id: &str) -> Result<u32> {
         if let Some(id) = self.ledger.live(product, lot) {
@@ -317,7 +324,6 @@ impl State {
             effects.lots.1 = effects.lots.0;
         }
         let id: Arc<str> = Arc::from(ev.event_id.as_str());
-        self.by_id.insert(id.clone(), idx);
         let docs = match docs {
             Some(d) if !d.is_empty() => d,
             _ if ev.documents.is_empty() => self.catalog.no_docs.clone(),
@@ -335,13 +341,15 @@ impl State {
             voided_by: None,
             effects,
         });
+        let events = &self.events;
+        self.by_id.insert(idx, |n| &*events[n as usize].id);
         self.last_seq = self.last_seq.max(seq);
         Ok(())
     }
 
     fn plan_retract_target(&self, ev: &Event) -> Option<u32> {
         match &ev.body {
-            EventBody::Void { target, .. } => self.by_id.get(target.as_str()).copied(),
+            EventBody::Void { target, .. } => self.event_index(target),
             _ => None,
         }
     }
@@ -360,7 +368,7 @@ impl State {
         };
         let undo = self.pending.pop().unwrap_or_default();
         let idx = self.events.len() as u32;
-        self.by_id.remove(&*rec.id);
+        self.by_id.remove(&*rec.id, |n| n == idx);
         if let Some(t) = rec.voids {
             self.unretract(t);
             self.events[t as usize].voided_by = None;
@@ -901,9 +909,8 @@ impl State {
                 }
             }
             EventBody::Void { target, .. } => {
-                let t = *self
-                    .by_id
-                    .get(target.as_str())
+                let t = self
+                    .event_index(target)
                     .ok_or_else(|| Error::UnknownEvent {
                         event_id: id.to_string(),
                         target: target.clone(),

@@ -248,7 +248,7 @@ impl Tracker {
     /// assert!(t.any_lot_id(&k).is_some());
     /// ```
     pub fn any_lot_id(&self, lot: &LotKey) -> Option<LotId> {
-        self.with_state(|s| s.ledger.ids.get(lot).copied().map(LotId))
+        self.with_state(|s| s.ledger.id(&lot.product, &lot.lot).map(LotId))
     }
 
     /// The key of a lot id (`None` for an id this tracker never handed out).

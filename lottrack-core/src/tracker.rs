@@ -251,7 +251,7 @@ impl Tracker {
             let mut rows = Vec::new();
             let mut failed = None;
             for ev in &events {
-                if let Some(&k) = state.by_id.get(ev.event_id.as_str()) {
+                if let Some(k) = state.event_index(&ev.event_id) {
                     let prev = &state.events[k as usize];
                     // A decode failure goes through the rollback below, so the
                     // events applied before it in this batch are undone.
@@ -385,13 +385,12 @@ impl Tracker {
     /// One event by id.
     pub fn event(&self, event_id: &str) -> Result<Event> {
         let s = self.read();
-        s.by_id
-            .get(event_id)
+        s.event_index(event_id)
             .ok_or_else(|| Error::UnknownEvent {
                 event_id: String::new(),
                 target: event_id.to_string(),
             })
-            .and_then(|i| s.events[*i as usize].event())
+            .and_then(|i| s.events[i as usize].event())
     }
 
     /// A party's master data (name, role), if a `party` event declared it.
@@ -500,7 +499,7 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
                 Ok(ok) => ok,
                 Err(e) => return Err(e.clone()),
             };
-            if state.by_id.contains_key(ev.event_id.as_str()) {
+            if state.event_index(&ev.event_id).is_some() {
                 return Err(replay_err(row, "event id appears twice in the log"));
             }
             // The event is dropped after this: its documents move to the index.

@@ -585,8 +585,8 @@ fn header(s: &State) -> Result<(Map<String, Value>, usize)> {
             }
             EventBody::MockRecall { .. } => natives.push(ev.to_value()),
             EventBody::Void { target, .. } => {
-                let t = match s.by_id.get(target.as_str()) {
-                    Some(i) => Some(s.events[*i as usize].event()?),
+                let t = match s.event_index(target) {
+                    Some(i) => Some(s.events[i as usize].event()?),
                     None => None,
                 };
                 if t.is_none_or(|t| event_json(s, &t, None).is_none()) {

@@ -1296,7 +1296,7 @@ impl Tracker {
         let mut new_epcis = 0u64;
         let mut seen: HashSet<String> = HashSet::new();
         let exists = |id: &str, seen: &HashSet<String>| {
-            seen.contains(id) || self.with_state(|s| s.by_id.contains_key(id))
+            seen.contains(id) || self.with_state(|s| s.event_index(id).is_some())
         };
         for (i, v) in list.iter().enumerate() {
             let obj = v.as_object().ok_or_else(|| {
@@ -1356,7 +1356,7 @@ impl Tracker {
             !(matches!(
                 e.body,
                 EventBody::Product { .. } | EventBody::Party { .. } | EventBody::Location { .. }
-            ) && self.with_state(|s| s.by_id.contains_key(e.event_id.as_str())))
+            ) && self.with_state(|s| s.event_index(&e.event_id).is_some()))
         });
         for n in natives {
             if !exists(&n.event_id, &seen) {

@@ -17,9 +17,14 @@ def test_threads_query_while_one_writes() -> None:
     errors: list[BaseException] = []
     done = threading.Event()
     seen_counts: list[int] = []
+    # Every thread starts together, and each reader queries at least once after
+    # the writer began and once after it finished: the test does not depend on
+    # how fast either side is.
+    start = threading.Barrier(4)
 
     def writer() -> None:
         try:
+            start.wait()
             for i in range(n_writes):
                 t.transform(inputs=[("wheat", "W", 10, "kg")],
                             outputs=[("flour", f"F{i}", 8, "kg")], location="mill", time=at(2))
@@ -33,7 +38,9 @@ def test_threads_query_while_one_writes() -> None:
     def reader() -> None:
         seen: list[int] = []
         try:
-            while not done.is_set():
+            start.wait()
+            while True:
+                finished = done.is_set()
                 tr = t.trace_forward("wheat", "W")
                 n = len(tr)
                 assert len(tr.shipments) in (n, n - 1)  # a transform may not be shipped yet
@@ -46,6 +53,9 @@ def test_threads_query_while_one_writes() -> None:
                 seen.append(n)
                 t.inventory()
                 t.recall([("wheat", "W")])
+                if finished:
+                    break
+            assert seen[-1] == n_writes  # the last query ran after the last write
             assert seen == sorted(seen)  # every query sees a state at least as new
             seen_counts.extend(seen)
         except BaseException as e:

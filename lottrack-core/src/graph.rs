@@ -162,6 +162,13 @@ impl Adjacency {
         }
     }
 
+    /// Compacts and gives back the room kept for growth.
+    fn shrink_to_fit(&mut self) {
+        self.compact();
+        self.items.shrink_to_fit();
+        self.nodes.shrink_to_fit();
+    }
+
     /// Rebuilds `items` in node order from every live entry; empties the delta.
     fn compact(&mut self) {
         let live = self.items.len() + self.delta.len() - self.dead;
@@ -287,6 +294,14 @@ impl EdgeFilter {
 }
 
 impl LotGraph {
+    /// Compacts both directions and gives back the room kept for growth
+    /// (neighbour order is unchanged).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.fwd.shrink_to_fit();
+        self.bwd.shrink_to_fit();
+        self.edges.shrink_to_fit();
+    }
+
     /// Makes room for lot `n`.
     pub(crate) fn ensure(&mut self, n: u32) {
         let need = n as usize + 1;

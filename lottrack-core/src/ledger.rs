@@ -154,6 +154,20 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
+    /// Gives back the room the lot table and each lot's lists keep for growth.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.lots.shrink_to_fit();
+        for l in &mut self.lots {
+            l.moves.shrink_to_fit();
+            l.stock.shrink_to_fit();
+            l.statuses.shrink_to_fit();
+        }
+        self.containers.shrink_to_fit();
+        for c in &mut self.containers {
+            c.lots.shrink_to_fit();
+        }
+    }
+
     /// The id of a lot, live or not.
     pub(crate) fn id(&self, product: &str, lot: &str) -> Option<u32> {
         // Looked up by the borrowed pair: no `LotKey` (two `Arc<str>`) per lookup.

@@ -222,6 +222,17 @@ struct Plan {
 }
 
 impl State {
+    /// Gives back the room the index's vectors keep for growth: after a replay,
+    /// which builds the index in bulk, that room is a third of it. The next
+    /// appends grow the vectors again as usual.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.events.shrink_to_fit();
+        self.fx_lots.shrink_to_fit();
+        self.pending.shrink_to_fit();
+        self.ledger.shrink_to_fit();
+        self.graph.shrink_to_fit();
+    }
+
     /// The index of the event with this id.
     pub(crate) fn event_index(&self, id: &str) -> Option<u32> {
         self.by_id.find(id, |n| &*self.events[n as usize].id == id)

@@ -121,6 +121,8 @@ impl Tracker {
             options,
         };
         t.sync()?;
+        // The replay built the index in bulk: give back the room kept for growth.
+        t.write().shrink_to_fit();
         Ok(t)
     }
 

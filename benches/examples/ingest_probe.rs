@@ -18,10 +18,7 @@ fn main() {
     let lots = generator::scale_from_env(100_000);
     let data = generator::cached(lots);
     let events = &data.1;
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
+    let rounds = generator::rounds_from_env(5);
     for _ in 0..rounds {
         let evs = events.clone();
         let dir = tempfile::tempdir().unwrap();

@@ -25,10 +25,7 @@ fn peak_rss_gib() -> f64 {
 
 fn main() {
     let lots = generator::scale_from_env(6_200_000);
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(1);
+    let rounds = generator::rounds_from_env(1);
     let dir = match std::env::var("REOPEN_DIR") {
         Ok(d) => tempfile::tempdir_in(d).unwrap(),
         Err(_) => tempfile::tempdir().unwrap(),

@@ -17,10 +17,7 @@ fn main() {
     let lots = generator::scale_from_env(100_000);
     let data = generator::cached(lots);
     let events = &data.1;
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(3);
+    let rounds = generator::rounds_from_env(3);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("replay.lottrack");
     {

@@ -109,6 +109,21 @@ pub fn scale_from_env(default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// How many rounds a probe runs: `ROUNDS` from the environment, else `default`.
+///
+/// ```
+/// // With `ROUNDS` unset, the default.
+/// if std::env::var_os("ROUNDS").is_none() {
+///     assert_eq!(lottrack_benches::generator::rounds_from_env(3), 3);
+/// }
+/// ```
+pub fn rounds_from_env(default: usize) -> usize {
+    std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default)
+}
+
 /// A short label for a scale (`100k`, `1m`).
 pub fn scale_label(n: usize) -> String {
     if n >= 1_000_000 && n.is_multiple_of(1_000_000) {

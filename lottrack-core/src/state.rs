@@ -126,7 +126,7 @@ pub(crate) struct EventRec {
     pub(crate) seq: u64,
     pub(crate) recorded_at: DateTime<Utc>,
     /// `event.time`, kept beside the record's other hot fields (reports read it
-    /// for every movement; the boxed event is a cache miss away).
+    /// for every movement, without decoding the JSON).
     pub(crate) time: crate::event::Time,
     pub(crate) voided_by: Option<u32>,
     pub(crate) effects: Effects,
@@ -159,8 +159,8 @@ impl EventRec {
 pub(crate) struct Stored {
     /// Its JSON, as stored.
     pub(crate) json: Box<str>,
-    /// Its documents, when the caller can give them up (else they are copied
-    /// from the event).
+    /// Its documents, when the caller can give them up (`None`: copied from the
+    /// event, or the shared empty list).
     pub(crate) docs: Option<Arc<[crate::model::Document]>>,
     pub(crate) seq: u64,
     pub(crate) recorded_at: DateTime<Utc>,
@@ -179,8 +179,6 @@ pub(crate) struct State {
     /// The lots each event changed, every event's list one after the other
     /// (`Effects::lots` is a range of it): no vector per event.
     fx_lots: Vec<u32>,
-    /// A reused buffer for the lots of the event being committed.
-    lot_scratch: Vec<u32>,
     /// How to undo each event applied since the last [`State::seal`], in order
     /// (a batch not yet stored can be rolled back exactly; once stored, this is
     /// dropped).
@@ -336,9 +334,9 @@ impl State {
         }
         let id: Arc<str> = Arc::from(ev.event_id.as_str());
         let docs = match docs {
-            Some(d) if !d.is_empty() => d,
-            _ if ev.documents.is_empty() => self.catalog.no_docs.clone(),
-            _ => Arc::from(ev.documents.as_slice()),
+            Some(d) => d,
+            None if ev.documents.is_empty() => self.catalog.no_docs.clone(),
+            None => Arc::from(ev.documents.as_slice()),
         };
         self.events.push(EventRec {
             time: ev.time,
@@ -440,14 +438,12 @@ impl State {
         for i in fx.lot_range() {
             let lot = self.fx_lots[i];
             self.ledger.lots[lot as usize].remove_moves(idx);
+            self.dec_live(lot);
         }
         for (lot, _) in fx.statuses() {
             self.ledger.lots[*lot as usize]
                 .statuses
                 .retain(|s| s.0 != idx);
-        }
-        for i in fx.lot_range() {
-            self.dec_live(self.fx_lots[i]);
         }
         for e in fx.edge_ids().rev() {
             self.graph.remove_edge(e);
@@ -1067,16 +1063,14 @@ impl State {
         party: Option<u32>,
     ) -> (Effects, Vec<Undo>) {
         let party_slot = party.and_then(|p| std::num::NonZeroU32::new(p.wrapping_add(1)));
-        // Exact capacities: the effects live as long as the event, and a vector
-        // grown by pushes keeps room for four (the minimum) or twice what it holds.
         let undo = plan.products.len()
             + plan.lot_updates.len()
             + plan.new_lots.len()
             + plan.containers.len()
             + usize::from(plan.party.is_some());
         let mut undo: Vec<Undo> = Vec::with_capacity(undo);
-        let mut lots = std::mem::take(&mut self.lot_scratch);
-        lots.clear();
+        // The event's lots go straight to the end of the shared list.
+        let first_lot = self.fx_lots.len();
         let mut rare = RareEffects {
             deficits: plan.deficits,
             ..RareEffects::default()
@@ -1106,7 +1100,7 @@ impl State {
             LotRef::New(k) => new_ids[k],
         };
         let touch = |lots: &mut Vec<u32>, lot: u32| {
-            if !lots.contains(&lot) {
+            if !lots[first_lot..].contains(&lot) {
                 lots.push(lot);
             }
         };
@@ -1120,7 +1114,7 @@ impl State {
                 party: party_slot,
             };
             self.ledger.lots[lot as usize].push_move(m);
-            touch(&mut lots, lot);
+            touch(&mut self.fx_lots, lot);
         }
         let first_edge = self.graph.edges.len() as u32;
         for (from, to, qi, qo) in plan.edges {
@@ -1140,7 +1134,7 @@ impl State {
         for (lot, s) in plan.statuses {
             self.ledger.lots[lot as usize].statuses.push((idx, s));
             rare.statuses.push((lot, s));
-            touch(&mut lots, lot);
+            touch(&mut self.fx_lots, lot);
         }
         for (c, loc, lots) in plan.containers {
             let rec = &mut self.ledger.containers[c as usize];
@@ -1166,13 +1160,10 @@ impl State {
                 Undo::Location(name, prev)
             });
         }
-        for l in &lots {
-            self.inc_live(*l);
+        for i in first_lot..self.fx_lots.len() {
+            self.inc_live(self.fx_lots[i]);
         }
-        let start = self.fx_lots.len() as u32;
-        self.fx_lots.extend_from_slice(&lots);
-        let lots_range = (start, self.fx_lots.len() as u32);
-        self.lot_scratch = lots;
+        let lots_range = (first_lot as u32, self.fx_lots.len() as u32);
         let _ = plan.retract;
         let rare = (!rare.statuses.is_empty() || !rare.deficits.is_empty()).then(|| Box::new(rare));
         (

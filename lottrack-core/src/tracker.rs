@@ -505,10 +505,11 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
                 return Err(replay_err(row, "event id appears twice in the log"));
             }
             // The event is dropped after this: its documents move to the index.
-            let docs = std::sync::Arc::from(std::mem::take(&mut ev.documents));
+            let docs = (!ev.documents.is_empty())
+                .then(|| std::sync::Arc::from(std::mem::take(&mut ev.documents)));
             let stored = Stored {
                 json: std::mem::take(&mut row.json).into_boxed_str(),
-                docs: Some(docs),
+                docs,
                 seq: row.seq,
                 recorded_at: *at,
             };

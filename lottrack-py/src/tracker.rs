@@ -1413,9 +1413,11 @@ impl PyTracker {
     /// (what ``record()`` accepts) and ``voided`` true when a void retracted it.
     fn events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let t = self.get()?;
-        let events = py.detach(move || t.events()).or_raise(py)?;
-        let text =
-            serde_json::to_string(&events).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        // Decoded and serialised without the GIL.
+        let text = py
+            .detach(move || t.events().map(|evs| serde_json::to_string(&evs)))
+            .or_raise(py)?
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         let rows = json_loads(py, &text)?;
         let out = PyList::empty(py);
         for row in rows.try_iter()? {

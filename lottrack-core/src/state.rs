@@ -426,10 +426,69 @@ impl State {
         let moves: Vec<(u32, Movement)> = self.event_moves(idx).map(|(l, m)| (l, *m)).collect();
         let mut fx = std::mem::take(&mut self.events[idx as usize].effects);
         self.remove_effects(idx, &fx);
+        let packed = self.packed_into(idx, &moves);
         if !moves.is_empty() {
             fx.rare_mut().voided_moves = moves;
         }
         self.events[idx as usize].effects = fx;
+        for c in packed {
+            self.refresh_container(c);
+        }
+    }
+
+    /// The containers event `idx` packed `moves` into (none unless it is a pack).
+    fn packed_into(&self, idx: u32, moves: &[(u32, Movement)]) -> Vec<u32> {
+        if self.events[idx as usize].kind() != "pack" {
+            return Vec::new();
+        }
+        let mut cs: Vec<u32> = moves
+            .iter()
+            .filter_map(|(_, m)| match m.place {
+                Place::Container(c) => Some(c),
+                Place::Loc(_) => None,
+            })
+            .collect();
+        cs.sort_unstable();
+        cs.dedup();
+        cs
+    }
+
+    /// Recomputes container `c`'s location and lots from its live packs, as if
+    /// a voided pack had never been recorded: the location of the latest live
+    /// pack (none if there is none), the lots live packs put in, in the order
+    /// they first went in.
+    fn refresh_container(&mut self, c: u32) {
+        let place = Place::Container(c);
+        let mut latest: Option<u32> = None;
+        let mut lots: Vec<(u32, u32)> = Vec::new();
+        for &l in &self.ledger.containers[c as usize].lots {
+            let first = self.ledger.lots[l as usize]
+                .moves
+                .iter()
+                .filter(|m| {
+                    m.place == place
+                        && m.delta > Decimal::ZERO
+                        && self.events[m.event as usize].kind() == "pack"
+                })
+                .map(|m| m.event)
+                .inspect(|&e| latest = latest.max(Some(e)))
+                .min();
+            if let Some(first) = first {
+                lots.push((first, l));
+            }
+        }
+        // Stable: lots of one pack keep their order.
+        lots.sort_by_key(|&(first, _)| first);
+        // A pack takes its contents from its location.
+        let location = latest.and_then(|e| {
+            self.event_moves(e).find_map(|(_, m)| match m.place {
+                Place::Loc(l) if m.delta < Decimal::ZERO => Some(l),
+                _ => None,
+            })
+        });
+        let rec = &mut self.ledger.containers[c as usize];
+        rec.location = location;
+        rec.lots = lots.into_iter().map(|(_, l)| l).collect();
     }
 
     /// Reverses the stock movements, statuses, liveness and links `fx` made as
@@ -461,6 +520,7 @@ impl State {
         for (lot, m) in &moves {
             self.ledger.lots[*lot as usize].push_move(*m);
         }
+        let packed = self.packed_into(idx, &moves);
         for (lot, s) in fx.statuses() {
             let st = &mut self.ledger.lots[*lot as usize].statuses;
             let pos = st.partition_point(|x| x.0 < idx);
@@ -478,6 +538,9 @@ impl State {
             fx.rare = None;
         }
         self.events[idx as usize].effects = fx;
+        for c in packed {
+            self.refresh_container(c);
+        }
     }
 
     fn units_for<'a>(&'a self, plan: &'a Plan, product: &str) -> Option<&'a Units> {

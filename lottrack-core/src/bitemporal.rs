@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Result;
 use crate::event::Time;
+use crate::state::EventRec;
 use crate::store::{EventStore, MemoryStore, NewEvent};
 use crate::tracker::{StockMode, Tracker, TrackerOptions};
 
@@ -29,14 +30,7 @@ impl Tracker {
     /// assert_eq!(then.mass_balance(&LotKey::new("p", "L")).unwrap().on_hand.to_string(), "5");
     /// ```
     pub fn as_of(&self, t: Time) -> Result<Tracker> {
-        let rows = self.with_state(|s| {
-            s.events
-                .iter()
-                .filter(|r| r.live() && r.time <= t && r.kind() != "void")
-                .map(row)
-                .collect::<Vec<_>>()
-        });
-        snapshot(rows)
+        snapshot(self.rows_where(|r| r.live() && r.time <= t && r.kind() != "void")?)
     }
 
     /// A snapshot of what the tracker knew at recorded time `r`: the events recorded
@@ -51,14 +45,7 @@ impl Tracker {
     /// assert_eq!(t.as_known_at(chrono::Utc::now()).unwrap().event_count(), 1);
     /// ```
     pub fn as_known_at(&self, r: DateTime<Utc>) -> Result<Tracker> {
-        let rows = self.with_state(|s| {
-            s.events
-                .iter()
-                .filter(|e| e.recorded_at <= r)
-                .map(row)
-                .collect::<Vec<_>>()
-        });
-        snapshot(rows)
+        snapshot(self.rows_where(|e| e.recorded_at <= r)?)
     }
 
     /// When an event was recorded.
@@ -70,14 +57,25 @@ impl Tracker {
     }
 }
 
-/// The stored row of an indexed event (its JSON as recorded).
-fn row(rec: &crate::state::EventRec) -> NewEvent {
-    NewEvent {
-        event_id: rec.id.to_string(),
-        recorded_at: rec
-            .recorded_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        json: rec.json.to_string(),
+impl Tracker {
+    /// The stored rows of the indexed events `keep` selects, in recording order,
+    /// read back from the store.
+    fn rows_where(&self, keep: impl Fn(&EventRec) -> bool) -> Result<Vec<NewEvent>> {
+        self.with_log(|s, log| {
+            let idx: Vec<u32> = (0..s.events.len() as u32)
+                .filter(|&i| keep(&s.events[i as usize]))
+                .collect();
+            let mut rows = Vec::with_capacity(idx.len());
+            log.for_each_row(s, &idx, |_, row| {
+                rows.push(NewEvent {
+                    event_id: row.event_id,
+                    recorded_at: row.recorded_at,
+                    json: row.json,
+                });
+                Ok(())
+            })?;
+            Ok(rows)
+        })
     }
 }
 

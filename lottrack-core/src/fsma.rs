@@ -29,6 +29,7 @@ use std::collections::HashSet;
 
 use crate::error::Result;
 use crate::event::{EventBody, ShipItem, Time};
+use crate::event_log::EventLog;
 use crate::model::{LotKey, LotQty};
 use crate::quantity::fmt_decimal;
 use crate::report::csv_line;
@@ -107,7 +108,13 @@ fn opt_party(s: &State, id: &Option<String>) -> String {
     id.as_deref().map(|p| party_desc(s, p)).unwrap_or_default()
 }
 
-fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<String> {
+fn sheet(
+    s: &State,
+    log: &mut EventLog<'_>,
+    start: Time,
+    end: Time,
+    filter: &Fsma204Filter,
+) -> Result<String> {
     let lots: Option<HashSet<u32>> = match &filter.recall_roots {
         None => None,
         Some(roots) => {
@@ -137,13 +144,16 @@ fn sheet(s: &State, start: Time, end: Time, filter: &Fsma204Filter) -> Result<St
         })
         .collect();
     order.sort_by_key(|&i| (s.events[i].time_ms(), i));
+    order.retain(|&i| {
+        matches!(
+            s.events[i].kind(),
+            "receive" | "return" | "ship" | "transform"
+        )
+    });
+    let idx: Vec<u32> = order.iter().map(|&i| i as u32).collect();
+    let events = log.events(s, &idx)?;
     let mut out = csv_line(FSMA204_COLUMNS);
-    for i in order {
-        let rec = &s.events[i];
-        if !matches!(rec.kind(), "receive" | "return" | "ship" | "transform") {
-            continue;
-        }
-        let ev = rec.event()?;
+    for (i, ev) in order.into_iter().zip(events) {
         let here = ev
             .location
             .as_deref()
@@ -300,6 +310,6 @@ impl Tracker {
     /// assert_eq!(rows[1], "Receiving,F-100,farm-a,spinach,500,kg,plant-1,2026-03-01,08:00:00+01:00,po,PO-1,farm-a,farm-a,plant-1,,,spinach,E1");
     /// ```
     pub fn fsma204_csv(&self, start: Time, end: Time, filter: &Fsma204Filter) -> Result<String> {
-        self.with_state(|s| sheet(s, start, end, filter))
+        self.with_log(|s, log| sheet(s, log, start, end, filter))
     }
 }

@@ -18,7 +18,7 @@ impl Tracker {
     /// assert_eq!(h.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["E1", "E2"]);
     /// ```
     pub fn history(&self, lot: &LotKey) -> Result<Vec<Event>> {
-        self.with_state(|s| {
+        self.with_log(|s, log| {
             let id = s.lot_id(&lot.product, &lot.lot, "")?;
             let rec = &s.ledger.lots[id as usize];
             let mut idx: Vec<u32> = rec
@@ -30,9 +30,7 @@ impl Tracker {
             idx.sort_unstable();
             idx.dedup();
             idx.sort_by_key(|i| (s.events[*i as usize].time_ms(), *i));
-            idx.into_iter()
-                .map(|i| s.events[i as usize].event())
-                .collect()
+            log.events(s, &idx)
         })
     }
 }

@@ -25,6 +25,7 @@ mod dot;
 pub mod epcis;
 pub mod error;
 pub mod event;
+mod event_log;
 pub mod exposure;
 pub mod fsma;
 mod graph;

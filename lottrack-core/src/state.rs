@@ -110,12 +110,14 @@ pub struct Deficit {
 /// One recorded event and its bookkeeping.
 #[derive(Debug, Clone)]
 pub(crate) struct EventRec {
-    /// The event in the design's JSON, as stored: the cold paths (history,
-    /// exports, snapshots) decode it with [`EventRec::event`]. A third of the
-    /// heap an `Event` value takes, in one block.
-    pub(crate) json: Box<str>,
     /// The event's kind (`EventBody::kind_index`; named by [`EventRec::kind`]).
+    /// The event itself is not kept: the cold paths read it back from the store
+    /// (`event_log.rs`).
     kind: u8,
+    /// The event's location (interned), kept only for an event that moved stock
+    /// into or out of a container (whose own location reports fall back on when
+    /// it has none); [`NO_PLACE`] otherwise.
+    pub(crate) location: u32,
     /// For a void: the index of the event it voids.
     pub(crate) voids: Option<u32>,
     /// The event id (what `State::by_id` finds it by), handed out by reports
@@ -146,19 +148,13 @@ impl EventRec {
     pub(crate) fn time_ms(&self) -> i64 {
         self.time.timestamp_millis()
     }
-
-    /// The event, decoded from its JSON.
-    pub(crate) fn event(&self) -> Result<Event> {
-        Event::from_json(&self.json).map_err(|e| Error::Storage {
-            message: format!("event `{}` in the index cannot be decoded: {e}", self.id),
-        })
-    }
 }
+
+/// [`EventRec::location`] when the record keeps none.
+pub(crate) const NO_PLACE: u32 = u32::MAX;
 
 /// How an event is kept in the log, handed to [`State::apply_mode`] with it.
 pub(crate) struct Stored {
-    /// Its JSON, as stored.
-    pub(crate) json: Box<str>,
     /// Its documents, when the caller can give them up (`None`: copied from the
     /// event, or the shared empty list).
     pub(crate) docs: Option<Arc<[crate::model::Document]>>,
@@ -305,7 +301,6 @@ impl State {
         gaps: bool,
     ) -> Result<()> {
         let Stored {
-            json,
             docs,
             seq,
             recorded_at,
@@ -322,6 +317,17 @@ impl State {
         }
         .filter(|p| !p.is_empty())
         .map(|p| self.catalog.party_names.intern(p));
+        let location = match &ev.location {
+            Some(l)
+                if plan
+                    .moves
+                    .iter()
+                    .any(|m| matches!(m.1, Place::Container(_))) =>
+            {
+                self.catalog.places.intern(l)
+            }
+            _ => NO_PLACE,
+        };
         let (mut effects, undo) = self.commit(plan, idx, time_ms, party);
         self.pending.push(undo);
         let voids = self.plan_retract_target(ev);
@@ -340,7 +346,7 @@ impl State {
         };
         self.events.push(EventRec {
             time: ev.time,
-            json,
+            location,
             kind: ev.body.kind_index(),
             voids,
             id,

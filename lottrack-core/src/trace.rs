@@ -426,14 +426,10 @@ pub(crate) fn movement(
     };
     let location = match s.place_location(m.place) {
         Some(l) => s.catalog.places.name(l).clone(),
-        // A container packed nowhere: the event's own location (rare, so
-        // read from the event's JSON).
-        None => ev
-            .event()
-            .ok()
-            .and_then(|e| e.location)
-            .map(Arc::from)
-            .unwrap_or_else(|| s.catalog.empty_name()),
+        // A container packed nowhere: the event's own location (kept by the
+        // records of events that move stock through containers).
+        None if ev.location != crate::state::NO_PLACE => s.catalog.places.name(ev.location).clone(),
+        None => s.catalog.empty_name(),
     };
     Movement {
         event_id: ev.id.clone(),

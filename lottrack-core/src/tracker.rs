@@ -8,6 +8,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::error::{Error, Result};
 use crate::event::Event;
+use crate::event_log::{EventLog, decode};
 use crate::state::{Deficit, State, Stored};
 use crate::store::{EventStore, MemoryStore, NewEvent, StoredEvent};
 
@@ -251,13 +252,20 @@ impl Tracker {
             let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
             let mut results = Vec::with_capacity(events.len());
             let mut rows = Vec::new();
+            // Which of `events` each applied one is (`state.events[base + k]`).
+            let mut applied: Vec<usize> = Vec::new();
             let mut failed = None;
-            for ev in &events {
+            for (pos, ev) in events.iter().enumerate() {
                 if let Some(k) = state.event_index(&ev.event_id) {
-                    let prev = &state.events[k as usize];
-                    // A decode failure goes through the rollback below, so the
-                    // events applied before it in this batch are undone.
-                    let same = match prev.event() {
+                    // An event of this batch is compared as given, a stored one
+                    // read back from the store (held locked). A read or decode
+                    // failure goes through the rollback below, so the events
+                    // applied before it in this batch are undone.
+                    let prev = match (k as usize).checked_sub(base) {
+                        Some(j) => Ok(events[applied[j]].clone()),
+                        None => EventLog::new(&mut **store).event(&state, k),
+                    };
+                    let same = match prev {
                         Ok(p) => p == *ev,
                         Err(e) => {
                             failed = Some(e);
@@ -267,7 +275,7 @@ impl Tracker {
                     if same {
                         results.push(Recorded {
                             event_id: ev.event_id.clone(),
-                            seq: prev.seq,
+                            seq: state.events[k as usize].seq,
                             duplicate: true,
                         });
                         continue;
@@ -283,11 +291,9 @@ impl Tracker {
                     recorded_at: now_text.clone(),
                     json: ev.to_json(),
                 };
-                let json = row.json.clone().into_boxed_str();
                 if let Err(e) = state.apply_mode(
                     ev,
                     Stored {
-                        json,
                         docs: None,
                         seq,
                         recorded_at: now,
@@ -304,6 +310,7 @@ impl Tracker {
                     duplicate: false,
                 });
                 rows.push(row);
+                applied.push(pos);
             }
             if failed.is_none() && rows.is_empty() {
                 return Ok(results);
@@ -366,8 +373,8 @@ impl Tracker {
     }
 
     /// Every event, in recording order, with its sequence number and whether it is
-    /// voided (decoded from the JSON the index keeps; an error names an event
-    /// that cannot be decoded).
+    /// voided (read back from the store; an error names an event that cannot be
+    /// decoded).
     ///
     /// ```
     /// use lottrack_core::Tracker;
@@ -377,22 +384,26 @@ impl Tracker {
     /// assert_eq!((all[0].0, all[0].1.event_id.as_str(), all[0].2), (1, "E1", false));
     /// ```
     pub fn events(&self) -> Result<Vec<(u64, Event, bool)>> {
-        self.read()
-            .events
-            .iter()
-            .map(|r| Ok((r.seq, r.event()?, !r.live())))
-            .collect()
+        self.with_log(|s, log| {
+            let mut out = Vec::with_capacity(s.events.len());
+            log.for_all_rows(s, |i, row| {
+                let rec = &s.events[i as usize];
+                out.push((rec.seq, decode(&row)?, !rec.live()));
+                Ok(())
+            })?;
+            Ok(out)
+        })
     }
 
     /// One event by id.
     pub fn event(&self, event_id: &str) -> Result<Event> {
-        let s = self.read();
-        s.event_index(event_id)
-            .ok_or_else(|| Error::UnknownEvent {
+        self.with_log(|s, log| {
+            let i = s.event_index(event_id).ok_or_else(|| Error::UnknownEvent {
                 event_id: String::new(),
                 target: event_id.to_string(),
-            })
-            .and_then(|i| s.events[i as usize].event())
+            })?;
+            log.event(s, i)
+        })
     }
 
     /// A party's master data (name, role), if a `party` event declared it.
@@ -457,18 +468,25 @@ impl Tracker {
         f(&self.read())
     }
 
+    /// Runs `f` over the index and the store's log, for the queries that read
+    /// events back (`event_log.rs`). Takes the store's lock, then the index's
+    /// read lock: the order appends take.
+    pub(crate) fn with_log<R>(&self, f: impl FnOnce(&State, &mut EventLog<'_>) -> R) -> R {
+        let mut store = self.lock_store();
+        let s = self.read();
+        f(&s, &mut EventLog::new(&mut **store))
+    }
+
     /// Calls `f` on every event's JSON in recording order (with whether it is
-    /// voided), under one read lock, stopping at the first error: streaming
+    /// voided), streamed from the store, stopping at the first error: streaming
     /// exports.
     pub(crate) fn for_each_event_json(
         &self,
         mut f: impl FnMut(&str, bool) -> Result<()>,
     ) -> Result<()> {
-        let s = self.read();
-        for r in &s.events {
-            f(&r.json, !r.live())?;
-        }
-        Ok(())
+        self.with_log(|s, log| {
+            log.for_all_rows(s, |i, row| f(&row.json, !s.events[i as usize].live()))
+        })
     }
 }
 
@@ -508,7 +526,6 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
             let docs = (!ev.documents.is_empty())
                 .then(|| std::sync::Arc::from(std::mem::take(&mut ev.documents)));
             let stored = Stored {
-                json: std::mem::take(&mut row.json).into_boxed_str(),
                 docs,
                 seq: row.seq,
                 recorded_at: *at,

@@ -395,3 +395,79 @@ fn two_trackers_on_one_file_cannot_both_ship_the_last_stock() {
         assert!(fresh.on_hand(&lot).unwrap().is_empty());
     }
 }
+
+/// The index does not keep the events: history, `event`, `events`, the exports
+/// and a repeated record read them back from the file, and a row changed behind
+/// the tracker's back is reported with its event and sequence number, never
+/// answered from a stale copy.
+#[test]
+fn cold_queries_read_events_back_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cold.lottrack");
+    let t = Tracker::open_sqlite(&path).unwrap();
+    let time = at("2026-03-01T08:00:00Z");
+    let receive = Event::receive(time, "p1", qty("rice", "R1", "10", "kg"), None).with_id("E1");
+    let ship = Event::ship(time, "p1", qty("rice", "R1", "4", "kg"), "c1").with_id("E2");
+    t.record_batch(vec![receive.clone(), ship.clone()]).unwrap();
+    assert_eq!(t.event("E2").unwrap(), ship);
+    let key = LotKey::new("rice", "R1");
+    assert_eq!(t.history(&key).unwrap(), [receive.clone(), ship.clone()]);
+    let mut jsonl = Vec::new();
+    assert_eq!(t.export_jsonl(&mut jsonl).unwrap(), 2);
+    assert_eq!(
+        String::from_utf8(jsonl).unwrap(),
+        format!("{}\n{}\n", receive.to_json(), ship.to_json())
+    );
+    // The same event twice in one batch: the second is a duplicate of the first
+    // (compared as given, it is not stored yet); a different event under a
+    // batch-mate's id is refused and the batch leaves nothing behind.
+    let adjust = Event::ship(time, "p1", qty("rice", "R1", "1", "kg"), "c2").with_id("E3");
+    let r = t
+        .record_batch(vec![adjust.clone(), adjust.clone()])
+        .unwrap();
+    assert_eq!(
+        (r[0].seq, r[0].duplicate, r[1].seq, r[1].duplicate),
+        (3, false, 3, true)
+    );
+    let other = Event::ship(time, "p1", qty("rice", "R1", "2", "kg"), "c3").with_id("E4");
+    let clash = Event::ship(time, "p1", qty("rice", "R1", "3", "kg"), "c3").with_id("E4");
+    let err = t.record_batch(vec![other, clash]).unwrap_err();
+    assert!(
+        matches!(err, Error::DuplicateEvent { ref event_id } if event_id == "E4"),
+        "{err}"
+    );
+    assert_eq!(t.last_seq(), 3);
+    // Stored events are compared with the row in the file.
+    assert!(t.record(ship.clone()).unwrap().duplicate);
+
+    // Change the file under the tracker: the row of E2 no longer decodes.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute("UPDATE events SET json = '{\"kind\":' WHERE seq = 2", [])
+        .unwrap();
+    let err = t.event("E2").unwrap_err();
+    assert!(matches!(err, Error::Storage { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("`E2`") && msg.contains("seq 2"), "{msg}");
+    assert!(t.history(&key).unwrap_err().to_string().contains("`E2`"));
+    assert!(t.events().unwrap_err().to_string().contains("`E2`"));
+    // The JSONL export writes the log as stored, without decoding it.
+    let mut jsonl = Vec::new();
+    t.export_jsonl(&mut jsonl).unwrap();
+    assert_eq!(
+        String::from_utf8(jsonl).unwrap().lines().nth(1),
+        Some("{\"kind\":")
+    );
+    assert!(t.record(ship).is_err());
+    // E1 is untouched and still answers.
+    assert_eq!(t.event("E1").unwrap(), receive);
+    // A row holding another event than the index has at its seq is named.
+    c.execute("UPDATE events SET event_id = 'X9' WHERE seq = 1", [])
+        .unwrap();
+    let msg = t.event("E1").unwrap_err().to_string();
+    assert!(
+        msg.contains("`X9`") && msg.contains("`E1`") && msg.contains("seq 1"),
+        "{msg}"
+    );
+    // The queries the index answers alone still work.
+    assert_eq!(t.mass_balance(&key).unwrap().on_hand.to_string(), "5");
+}

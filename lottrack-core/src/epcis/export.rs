@@ -15,6 +15,7 @@ use super::import::{BTT, code_of_unit};
 use super::{EPCIS_CONTEXT, LOTTRACK_NS};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventBody, ShipItem};
+use crate::event_log::{EventLog, decode};
 use crate::model::{LotAttrs, LotQty, LotStatus};
 use crate::quantity::fmt_decimal;
 use crate::state::State;
@@ -540,22 +541,25 @@ fn product_class_uri(p: &str) -> String {
     }
 }
 
-fn header(s: &State) -> Result<(Map<String, Value>, usize)> {
+fn header(s: &State, log: &mut EventLog<'_>) -> Result<(Map<String, Value>, usize)> {
     let mut classes = Vec::new();
     let mut parties = Vec::new();
     let mut locations = Vec::new();
     let mut natives = Vec::new();
     let mut declared: HashSet<String> = HashSet::new();
-    for rec in &s.events {
-        // Only master data, drill records and voids go to the header: decode
-        // just those.
-        if !matches!(
-            rec.kind(),
-            "product" | "party" | "location" | "mock_recall" | "void"
-        ) {
-            continue;
-        }
-        let ev = rec.event()?;
+    // Only master data, drill records and voids go to the header: read just
+    // those, and the events the voids void.
+    let idx: Vec<u32> = (0..s.events.len() as u32)
+        .filter(|&i| {
+            matches!(
+                s.events[i as usize].kind(),
+                "product" | "party" | "location" | "mock_recall" | "void"
+            )
+        })
+        .collect();
+    let events = log.events(s, &idx)?;
+    let voided = events_by_index(s, log, events.iter().filter_map(|ev| void_target(s, ev)))?;
+    for ev in events {
         match &ev.body {
             EventBody::Product {
                 product,
@@ -585,11 +589,8 @@ fn header(s: &State) -> Result<(Map<String, Value>, usize)> {
             }
             EventBody::MockRecall { .. } => natives.push(ev.to_value()),
             EventBody::Void { target, .. } => {
-                let t = match s.event_index(target) {
-                    Some(i) => Some(s.events[i as usize].event()?),
-                    None => None,
-                };
-                if t.is_none_or(|t| event_json(s, &t, None).is_none()) {
+                let t = s.event_index(target).and_then(|i| voided.get(&i));
+                if t.is_none_or(|t| event_json(s, t, None).is_none()) {
                     natives.push(ev.to_value());
                 }
             }
@@ -639,13 +640,32 @@ fn header(s: &State) -> Result<(Map<String, Value>, usize)> {
     Ok((h, n))
 }
 
+/// The index of the event a void voids, if it is one and its target is known.
+fn void_target(s: &State, ev: &Event) -> Option<u32> {
+    match &ev.body {
+        EventBody::Void { target, .. } => s.event_index(target),
+        _ => None,
+    }
+}
+
+/// The events `idx` read from the log, by index.
+fn events_by_index(
+    s: &State,
+    log: &mut EventLog<'_>,
+    idx: impl Iterator<Item = u32>,
+) -> Result<HashMap<u32, Event>> {
+    let idx: Vec<u32> = idx.collect();
+    let events = log.events(s, &idx)?;
+    Ok(idx.into_iter().zip(events).collect())
+}
+
 fn io_err(e: std::io::Error) -> Error {
     Error::Storage {
         message: format!("writing the EPCIS document: {e}"),
     }
 }
 
-fn write_document(s: &State, out: &mut dyn Write) -> Result<u64> {
+fn write_document(s: &State, log: &mut EventLog<'_>, out: &mut dyn Write) -> Result<u64> {
     let mut doc = Map::new();
     let mut ns = Map::new();
     ns.insert("lottrack".into(), LOTTRACK_NS.into());
@@ -661,7 +681,7 @@ fn write_document(s: &State, out: &mut dyn Write) -> Result<u64> {
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
             .into(),
     );
-    let (h, _) = header(s)?;
+    let (h, _) = header(s, log)?;
     if !h.is_empty() {
         doc.insert("epcisHeader".into(), Value::Object(h));
     }
@@ -670,24 +690,24 @@ fn write_document(s: &State, out: &mut dyn Write) -> Result<u64> {
     let head = head.strip_suffix('}').unwrap_or(&head);
     write!(out, "{head},\"epcisBody\":{{\"eventList\":[").map_err(io_err)?;
     let mut n = 0u64;
-    for rec in &s.events {
-        let void = match rec.voided_by {
-            Some(v) => Some(s.events[v as usize].event()?),
-            None => None,
-        };
-        if let Some(o) = event_json(s, &rec.event()?, void.as_ref()) {
+    // The voids of voided events, read first; then the log streamed.
+    let voids = events_by_index(s, log, s.events.iter().filter_map(|r| r.voided_by))?;
+    log.for_all_rows(s, |i, row| {
+        let void = s.events[i as usize].voided_by.and_then(|v| voids.get(&v));
+        if let Some(o) = event_json(s, &decode(&row)?, void) {
             let sep = if n == 0 { "\n" } else { ",\n" };
             write!(out, "{sep}{}", Value::Object(o)).map_err(io_err)?;
             n += 1;
         }
-    }
+        Ok(())
+    })?;
     writeln!(out, "\n]}}}}").map_err(io_err)?;
     Ok(n)
 }
 
 impl Tracker {
     /// Writes every event as one GS1 EPCIS 2.0 JSON-LD document (see
-    /// [`crate::epcis`] for the mapping), streaming under the read lock; returns the
+    /// [`crate::epcis`] for the mapping), streaming the events from the store; returns the
     /// number of EPCIS events written. Voided events carry their error declaration;
     /// master data goes to the header.
     ///
@@ -707,7 +727,7 @@ impl Tracker {
     /// assert_eq!(back.event("E1").unwrap().body, t.event("E1").unwrap().body);
     /// ```
     pub fn export_epcis(&self, mut out: impl Write) -> Result<u64> {
-        self.with_state(|s| write_document(s, &mut out))
+        self.with_log(|s, log| write_document(s, log, &mut out))
     }
 }
 

@@ -79,6 +79,22 @@ impl EventStore for MemoryStore {
         Ok(())
     }
 
+    fn read_seqs(
+        &mut self,
+        seqs: &[u64],
+        visit: &mut dyn FnMut(StoredEvent) -> Result<()>,
+    ) -> Result<()> {
+        for &seq in seqs {
+            let row = usize::try_from(seq)
+                .ok()
+                .and_then(|s| s.checked_sub(1))
+                .and_then(|i| self.rows.get(i))
+                .ok_or_else(|| super::missing_seq(seq))?;
+            visit(row.clone())?;
+        }
+        Ok(())
+    }
+
     fn last_seq(&mut self) -> Result<u64> {
         Ok(self.rows.len() as u64)
     }

@@ -15,7 +15,7 @@ pub use self::postgres::PostgresStore;
 pub use memory::MemoryStore;
 pub use sqlite::{SqliteOptions, SqliteStore, Synchronous};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// One event as a store holds it.
 ///
@@ -84,9 +84,171 @@ pub trait EventStore: Send {
         visit: &mut dyn FnMut(StoredEvent) -> Result<()>,
     ) -> Result<()>;
 
+    /// Calls `visit` for the events with the sequence numbers `seqs` (ascending),
+    /// in that order: how the tracker reads back an event's JSON, which its index
+    /// does not keep. A number the log does not hold is an error naming it.
+    ///
+    /// The default reads the log from the first number on and keeps what is asked
+    /// for; the stores of this crate look each row up.
+    ///
+    /// ```
+    /// use lottrack_core::store::{EventStore, MemoryStore, NewEvent};
+    /// let mut s = MemoryStore::new();
+    /// let ev = |id: &str| NewEvent { event_id: id.into(), recorded_at: "2026-01-01T00:00:00Z".into(), json: "{}".into() };
+    /// s.append(0, &[ev("E1"), ev("E2"), ev("E3")]).unwrap();
+    /// let mut ids = Vec::new();
+    /// s.read_seqs(&[1, 3], &mut |row| { ids.push(row.event_id); Ok(()) }).unwrap();
+    /// assert_eq!(ids, ["E1", "E3"]);
+    /// assert!(s.read_seqs(&[4], &mut |_| Ok(())).is_err());
+    /// ```
+    fn read_seqs(
+        &mut self,
+        seqs: &[u64],
+        visit: &mut dyn FnMut(StoredEvent) -> Result<()>,
+    ) -> Result<()> {
+        let Some(&first) = seqs.first() else {
+            return Ok(());
+        };
+        let mut wanted = seqs.iter().copied().peekable();
+        // Set when the last wanted row is seen; the read is then stopped with an
+        // error that is not returned.
+        let mut finished = false;
+        let res = self.read_from(first.saturating_sub(1), &mut |row| {
+            match wanted.peek() {
+                Some(&w) if w < row.seq => return Err(missing_seq(w)),
+                Some(&w) if w == row.seq => {
+                    wanted.next();
+                    visit(row)?;
+                }
+                _ => {}
+            }
+            if wanted.peek().is_none() {
+                finished = true;
+                return Err(missing_seq(0));
+            }
+            Ok(())
+        });
+        match res {
+            Err(_) if finished => Ok(()),
+            Err(e) => Err(e),
+            Ok(()) => wanted.next().map_or(Ok(()), |seq| Err(missing_seq(seq))),
+        }
+    }
+
     /// The sequence number of the last stored event (0 when empty).
     fn last_seq(&mut self) -> Result<u64>;
 
     /// A short human-readable description (`"memory"`, `"sqlite:/path"`, …).
     fn describe(&self) -> String;
+}
+
+/// The error for a sequence number the log does not hold.
+pub(crate) fn missing_seq(seq: u64) -> Error {
+    Error::Storage {
+        message: format!("the log holds no event at seq {seq}"),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Checks `read_seqs` on a store holding events at seqs `1..=last` (`last`
+    /// at least 3): the rows asked for, in order, as `read_from` gives them; an
+    /// absent number is an error naming it; a visitor's error is returned.
+    pub(crate) fn check_read_seqs(store: &mut dyn EventStore, last: u64) {
+        let mut all = Vec::new();
+        store
+            .read_from(0, &mut |row| {
+                all.push(row);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(all.len() as u64, last);
+        let read = |store: &mut dyn EventStore, seqs: &[u64]| {
+            let mut rows = Vec::new();
+            store
+                .read_seqs(seqs, &mut |row| {
+                    rows.push(row);
+                    Ok(())
+                })
+                .map(|()| rows)
+        };
+        let wanted = [1, 3, last];
+        let rows = read(store, &wanted).unwrap();
+        let expected: Vec<StoredEvent> = wanted
+            .iter()
+            .map(|&s| all[s as usize - 1].clone())
+            .collect();
+        assert_eq!(rows, expected);
+        let every_other: Vec<u64> = (1..=last).step_by(2).collect();
+        let rows = read(store, &every_other).unwrap();
+        assert_eq!(rows.len(), every_other.len());
+        assert!(
+            rows.iter()
+                .zip(&every_other)
+                .all(|(r, &s)| r.seq == s && *r == all[s as usize - 1])
+        );
+        assert!(read(store, &[]).unwrap().is_empty());
+        for bad in [vec![last + 1], vec![2, last + 1], vec![0]] {
+            let err = read(store, &bad).unwrap_err();
+            let missing = bad.iter().find(|&&s| s == 0 || s > last).unwrap();
+            assert!(
+                matches!(&err, Error::Storage { message } if message.contains(&format!("seq {missing}"))),
+                "{bad:?}: {err:?}"
+            );
+        }
+        let err = store
+            .read_seqs(&[1, 2], &mut |_| {
+                Err(Error::Conflict {
+                    message: "stop".into(),
+                })
+            })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "write conflict: stop");
+    }
+
+    /// A store that keeps only the required methods (the trait's default
+    /// `read_seqs`).
+    struct Plain(MemoryStore);
+
+    impl EventStore for Plain {
+        fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
+            self.0.append(expected_last_seq, events)
+        }
+        fn read_from(
+            &mut self,
+            after_seq: u64,
+            visit: &mut dyn FnMut(StoredEvent) -> Result<()>,
+        ) -> Result<()> {
+            self.0.read_from(after_seq, visit)
+        }
+        fn last_seq(&mut self) -> Result<u64> {
+            self.0.last_seq()
+        }
+        fn describe(&self) -> String {
+            "plain".into()
+        }
+    }
+
+    fn rows(n: usize) -> Vec<NewEvent> {
+        (1..=n)
+            .map(|i| NewEvent {
+                event_id: format!("E{i}"),
+                recorded_at: "2026-01-01T00:00:00Z".into(),
+                json: format!(r#"{{"event_id":"E{i}"}}"#),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn read_seqs_default_and_memory() {
+        let mut plain = Plain(MemoryStore::new());
+        plain.append(0, &rows(7)).unwrap();
+        check_read_seqs(&mut plain, 7);
+        let mut mem = MemoryStore::new();
+        mem.append(0, &rows(7)).unwrap();
+        check_read_seqs(&mut mem, 7);
+    }
 }

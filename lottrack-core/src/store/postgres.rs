@@ -147,6 +147,7 @@ struct Statements {
     last: Option<Statement>,
     page: Option<Statement>,
     range: Option<Statement>,
+    by_seq: Option<Statement>,
     inserts: HashMap<usize, Statement>,
 }
 
@@ -595,6 +596,20 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    fn try_seqs(&mut self, seqs: &[i64]) -> std::result::Result<Vec<Row>, Failure> {
+        let table = self.table("lottrack_events");
+        Self::prepared(&mut self.client, &mut self.stmts.by_seq, || {
+            format!(
+                "SELECT seq, event_id, recorded_at, json FROM {table} \
+                 WHERE seq = ANY($1) ORDER BY seq"
+            )
+        })
+        .and_then(|stmt| self.client.query(&stmt, &[&seqs]))
+        .map_err(|e| self.classify(e))
+    }
+}
+
 impl EventStore for PostgresStore {
     fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
         let expected = i64::try_from(expected_last_seq)
@@ -636,6 +651,30 @@ impl EventStore for PostgresStore {
                 return Ok(());
             }
         }
+    }
+
+    fn read_seqs(
+        &mut self,
+        seqs: &[u64],
+        visit: &mut dyn FnMut(StoredEvent) -> Result<()>,
+    ) -> Result<()> {
+        for chunk in seqs.chunks(PAGE_SIZE as usize) {
+            let keys = chunk
+                .iter()
+                .map(|&s| i64::try_from(s).map_err(|_| super::missing_seq(s)))
+                .collect::<Result<Vec<i64>>>()?;
+            let rows = self.with_retries("read from", |s| s.try_seqs(&keys))?;
+            let mut rows = rows.iter();
+            for &seq in chunk {
+                let row = rows.next().ok_or_else(|| super::missing_seq(seq))?;
+                let event = self.decode(row)?;
+                if event.seq != seq {
+                    return Err(super::missing_seq(seq));
+                }
+                visit(event)?;
+            }
+        }
+        Ok(())
     }
 
     fn last_seq(&mut self) -> Result<u64> {
@@ -1059,6 +1098,8 @@ mod tests {
         // Starting mid-page and at an exact page boundary.
         assert_eq!(read_all(&mut s, 12_345).len(), 26_234 - 12_345);
         assert_eq!(read_all(&mut s, 16_234).len(), 10_000);
+        // By sequence number, in chunks of a page (13 117 numbers: two chunks).
+        crate::store::tests::check_read_seqs(&mut s, 26_234);
         // A visitor's error stops the read.
         let mut seen = 0;
         let err = s

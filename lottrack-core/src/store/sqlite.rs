@@ -46,6 +46,7 @@ const INSERT_EVENT: &str =
     "INSERT INTO events(seq, event_id, recorded_at, json) VALUES (?1, ?2, ?3, ?4)";
 const SELECT_FROM: &str =
     "SELECT seq, event_id, recorded_at, json FROM events WHERE seq > ?1 ORDER BY seq";
+const SELECT_SEQ: &str = "SELECT seq, event_id, recorded_at, json FROM events WHERE seq = ?1";
 
 /// How hard SQLite pushes each commit to stable storage (`PRAGMA synchronous`).
 ///
@@ -336,17 +337,34 @@ impl EventStore for SqliteStore {
             .query([after])
             .map_err(|e| sqlite_err(&self.path, "read", e))?;
         while let Some(row) = rows.next().map_err(|e| sqlite_err(&self.path, "read", e))? {
-            let event = (|| -> rusqlite::Result<StoredEvent> {
-                let seq: i64 = row.get(0)?;
-                Ok(StoredEvent {
-                    seq: u64::try_from(seq)
-                        .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(0, seq))?,
-                    event_id: row.get(1)?,
-                    recorded_at: row.get(2)?,
-                    json: row.get(3)?,
-                })
-            })()
-            .map_err(|e| sqlite_err(&self.path, "decode a row of", e))?;
+            let event =
+                decode_row(row).map_err(|e| sqlite_err(&self.path, "decode a row of", e))?;
+            visit(event)?;
+        }
+        Ok(())
+    }
+
+    fn read_seqs(
+        &mut self,
+        seqs: &[u64],
+        visit: &mut dyn FnMut(StoredEvent) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(SELECT_SEQ)
+            .map_err(|e| sqlite_err(&self.path, "prepare a read on", e))?;
+        for &seq in seqs {
+            let key = i64::try_from(seq).map_err(|_| super::missing_seq(seq))?;
+            let mut rows = stmt
+                .query([key])
+                .map_err(|e| sqlite_err(&self.path, "read", e))?;
+            let row = rows
+                .next()
+                .map_err(|e| sqlite_err(&self.path, "read", e))?
+                .ok_or_else(|| super::missing_seq(seq))?;
+            let event =
+                decode_row(row).map_err(|e| sqlite_err(&self.path, "decode a row of", e))?;
+            drop(rows);
             visit(event)?;
         }
         Ok(())
@@ -359,6 +377,17 @@ impl EventStore for SqliteStore {
     fn describe(&self) -> String {
         format!("sqlite:{}", self.path.display())
     }
+}
+
+/// A row of `SELECT seq, event_id, recorded_at, json`.
+fn decode_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
+    let seq: i64 = row.get(0)?;
+    Ok(StoredEvent {
+        seq: u64::try_from(seq).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(0, seq))?,
+        event_id: row.get(1)?,
+        recorded_at: row.get(2)?,
+        json: row.get(3)?,
+    })
 }
 
 /// Refuses, before SQLite touches it, a path that is not a regular file or whose
@@ -893,6 +922,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(count, N);
+        crate::store::tests::check_read_seqs(&mut s, N);
         // A visitor's error stops the read and is returned as is.
         let mut seen = 0;
         let err = s

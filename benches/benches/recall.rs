@@ -2,7 +2,9 @@
 //! retail pack and of a bulk lot with many movements.
 //!
 //! `LOTTRACK_BENCH_SCALE=10k|100k|1m` (default 100k lots); the target is
-//! the 1m run's largest root (about 100 k lots reached) in ≤ 100 ms.
+//! the 1m run's largest root (about 100 k lots reached) in ≤ 100 ms. `ids/…` is the
+//! lean recall (`Tracker::recall_ids`), `ids_first_customer/…` it plus one
+//! customer's rows (`Tracker::recall_customer`).
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -28,6 +30,17 @@ fn recall(c: &mut Criterion) {
         let keys = [chain.key(r.lot)];
         g.bench_function(format!("report/reach_{}", r.reach), |b| {
             b.iter(|| t.recall(&keys, &opts).unwrap())
+        });
+        // The lean recall (lots, customers and shipments by index), and it plus
+        // naming one customer's shipments, as a lazily built report does.
+        g.bench_function(format!("ids/reach_{}", r.reach), |b| {
+            b.iter(|| t.recall_ids(&keys, &opts).unwrap())
+        });
+        g.bench_function(format!("ids_first_customer/reach_{}", r.reach), |b| {
+            b.iter(|| {
+                let ids = t.recall_ids(&keys, &opts).unwrap();
+                t.recall_customer(&ids, 0).unwrap()
+            })
         });
     }
     g.finish();

@@ -1,6 +1,7 @@
 //! The issue's recall target, split in its parts: building the report and dropping
 //! it, for the root reaching ~100 k lots of the generated chain (default 1 M lots;
-//! `LOTTRACK_BENCH_SCALE=10k|100k|1m`), next to the lean trace of the same root.
+//! `LOTTRACK_BENCH_SCALE=10k|100k|1m`), next to the lean trace of the same root and
+//! the lean recall (`Tracker::recall_ids`).
 //!
 //! `cargo run --release -p lottrack-benches --example recall_probe`
 
@@ -39,14 +40,23 @@ fn main() {
         let t2 = Instant::now();
         let ids = t.trace_forward_ids(&keys[0], &opts).unwrap();
         let lean = t2.elapsed();
+        let t3 = Instant::now();
+        let rids = t.recall_ids(&keys, &opts).unwrap();
+        let lean_recall = t3.elapsed();
+        let t4 = Instant::now();
+        drop(std::hint::black_box(rids));
+        let lean_recall_drop = t4.elapsed();
         println!(
             "{n_lots} lots, {shipments} shipments to {customers} customers, {on_hand} stock lines: \
-             report {:.1} ms = build {:.1} ms + drop {:.1} ms (lean trace of {} lots {:.2} ms)",
+             report {:.1} ms = build {:.1} ms + drop {:.1} ms (lean trace of {} lots {:.2} ms; \
+             lean recall {:.1} ms + drop {:.2} ms)",
             (build + dropped).as_secs_f64() * 1e3,
             build.as_secs_f64() * 1e3,
             dropped.as_secs_f64() * 1e3,
             ids.lots.len(),
             lean.as_secs_f64() * 1e3,
+            lean_recall.as_secs_f64() * 1e3,
+            lean_recall_drop.as_secs_f64() * 1e3,
         );
     }
 }

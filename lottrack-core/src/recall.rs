@@ -9,8 +9,11 @@ use serde::Serialize;
 use crate::balance::{MassBalance, mass_balance};
 use crate::error::Result;
 use crate::event::{Event, Time};
-use crate::ledger::{Place, Role};
+use crate::ledger::Place;
+use crate::ledger::Role;
 use crate::model::{LotKey, LotStatus};
+use crate::recall_ids::{RecallIds, customer_rows};
+use crate::state::State;
 use crate::trace::{Shipment, TraceDirection, TraceOptions, movement, reach};
 use crate::tracker::Tracker;
 
@@ -167,40 +170,7 @@ impl Tracker {
             }
             let reached = reach(s, &roots, TraceDirection::Forward, opts);
             let filter = opts.filter();
-            let mut out_lots = Vec::with_capacity(reached.len());
-            for &(n, depth) in &reached {
-                let rec = &s.ledger.lots[n as usize];
-                // As `stock_lines` orders them, without its per-line product and lot.
-                let mut on_hand: Vec<OnHand> = rec
-                    .stock
-                    .iter()
-                    .filter(|(_, q)| !q.is_zero())
-                    .map(|(p, q)| OnHand {
-                        location: s
-                            .place_location(*p)
-                            .map(|l| s.catalog.places.name(l).clone())
-                            .unwrap_or_else(|| Arc::from("")),
-                        container: match p {
-                            Place::Container(c) => Some(s.ledger.container_ids.name(*c).clone()),
-                            Place::Loc(_) => None,
-                        },
-                        quantity: *q,
-                        uom: s.catalog.base_uom_arc(rec.product),
-                    })
-                    .collect();
-                on_hand.sort_by(|a, b| {
-                    a.location
-                        .cmp(&b.location)
-                        .then_with(|| a.container.cmp(&b.container))
-                });
-                out_lots.push(RecallLot {
-                    product: rec.key.product.clone(),
-                    lot: rec.key.lot.clone(),
-                    depth,
-                    status: rec.status(),
-                    on_hand,
-                });
-            }
+            let out_lots = lot_rows(s, reached.iter().copied());
             // Shipments grouped by customer, each group allocated once at its size.
             fn shipped<'a>(
                 s: &'a crate::state::State,
@@ -234,11 +204,8 @@ impl Tracker {
                 .into_iter()
                 .filter(|g| !g.is_empty())
                 .map(|mut shipments| {
-                    shipments.sort_by(|a, b| {
-                        a.time
-                            .cmp(&b.time)
-                            .then_with(|| a.event_id.cmp(&b.event_id))
-                    });
+                    // Stable: an event's lots stay in the order they were reached.
+                    shipments.sort_by(|a, b| shipment_order(&a.0, &b.0));
                     CustomerShipments {
                         customer: shipments[0].party.clone(),
                         shipments,
@@ -256,6 +223,12 @@ impl Tracker {
                 mass_balance: roots.iter().map(|r| mass_balance(s, *r)).collect(),
             })
         })
+    }
+
+    /// The full report of a lean recall (see [`RecallIds`]): what
+    /// [`Tracker::recall`] returns, when nothing was recorded in between.
+    pub fn recall_report(&self, ids: &RecallIds) -> Result<RecallReport> {
+        self.with_state(|s| report(s, ids))
     }
 
     /// Executes a recall: records one `status` event setting every affected lot to
@@ -290,4 +263,92 @@ impl Tracker {
         self.record(ev)?;
         self.recall(lots, opts)
     }
+}
+
+/// The rows of a lean recall.
+fn report(s: &State, ids: &RecallIds) -> Result<RecallReport> {
+    let n = s.ledger.lots.len();
+    if let Some(bad) = ids
+        .roots
+        .iter()
+        .chain(&ids.lots)
+        .find(|l| l.0 as usize >= n)
+    {
+        return Err(crate::error::Error::InvalidField {
+            event_id: String::new(),
+            field: "recall ids".into(),
+            reason: format!(
+                "lot id {} was not handed out by this tracker ({n} lots)",
+                bad.0
+            ),
+        });
+    }
+    let out_lots = lot_rows(
+        s,
+        ids.lots.iter().map(|l| l.0).zip(ids.depths.iter().copied()),
+    );
+    let customers = ids
+        .customers
+        .iter()
+        .map(|c| customer_rows(s, ids, c))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(RecallReport {
+        roots: ids
+            .roots
+            .iter()
+            .map(|r| s.ledger.lots[r.0 as usize].key.clone())
+            .collect(),
+        lots: out_lots,
+        customers,
+        mass_balance: ids.roots.iter().map(|r| mass_balance(s, r.0)).collect(),
+    })
+}
+
+/// The report rows of the affected lots `(lot, depth)`.
+fn lot_rows(s: &State, lots: impl ExactSizeIterator<Item = (u32, u32)>) -> Vec<RecallLot> {
+    let mut out = Vec::with_capacity(lots.len());
+    for (n, depth) in lots {
+        let rec = &s.ledger.lots[n as usize];
+        // As `stock_lines` orders them, without its per-line product and lot.
+        let mut on_hand: Vec<OnHand> = rec
+            .stock
+            .iter()
+            .filter(|(_, q)| !q.is_zero())
+            .map(|(p, q)| OnHand {
+                location: s
+                    .place_location(*p)
+                    .map(|l| s.catalog.places.name(l).clone())
+                    .unwrap_or_else(|| Arc::from("")),
+                container: match p {
+                    Place::Container(c) => Some(s.ledger.container_ids.name(*c).clone()),
+                    Place::Loc(_) => None,
+                },
+                quantity: *q,
+                uom: s.catalog.base_uom_arc(rec.product),
+            })
+            .collect();
+        on_hand.sort_by(|a, b| {
+            a.location
+                .cmp(&b.location)
+                .then_with(|| a.container.cmp(&b.container))
+        });
+        out.push(RecallLot {
+            product: rec.key.product.clone(),
+            lot: rec.key.lot.clone(),
+            depth,
+            status: rec.status(),
+            on_hand,
+        });
+    }
+    out
+}
+
+/// The order of a customer's shipments in a recall: by time, then event id.
+pub(crate) fn shipment_order(
+    a: &crate::trace::Movement,
+    b: &crate::trace::Movement,
+) -> std::cmp::Ordering {
+    a.time
+        .cmp(&b.time)
+        .then_with(|| a.event_id.cmp(&b.event_id))
 }

@@ -354,3 +354,63 @@ fn trace_dot_parses_back_with_graphviz() {
         assert!(svg.contains("<svg"), "{svg}");
     }
 }
+
+/// The lean recall names the same customers and shipments, in the same order,
+/// as the full report; its rows are built one customer at a time; a shipment
+/// voided after the lean recall is reported, not silently dropped.
+#[test]
+fn lean_recall_matches_the_report_and_names_rows_on_demand() {
+    let t = scenario();
+    let roots = [LotKey::new("spinach", "F-100")];
+    let opts = TraceOptions::default();
+    let full = t.recall(&roots, &opts).unwrap();
+    let ids = t.recall_ids(&roots, &opts).unwrap();
+    assert_eq!(t.lot_keys(&ids.roots), roots);
+    assert_eq!(
+        t.lot_keys(&ids.lots),
+        full.lots
+            .iter()
+            .map(|l| LotKey::new(&l.product, &l.lot))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(ids.depths, [0, 1]);
+    let names: Vec<&str> = ids.customers.iter().map(|c| &*c.customer).collect();
+    assert_eq!(names, ["store-12", "store-9"]);
+    for (i, c) in full.customers.iter().enumerate() {
+        assert_eq!(&t.recall_customer(&ids, i).unwrap(), c);
+    }
+    let store12: Vec<&str> = full.customers[0]
+        .shipments
+        .iter()
+        .map(|s| &*s.event_id)
+        .collect();
+    assert_eq!(store12, ["E3", "E10"]);
+    assert_eq!(t.recall_report(&ids).unwrap(), full);
+    let err = t.recall_customer(&ids, 2).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("customer 2 is not in this recall (2 customers)"),
+        "{err}"
+    );
+
+    // E10 voided after the lean recall: its row can no longer be named.
+    t.record_json(
+        r#"{"event_id":"V10","kind":"void","time":"2026-04-02T09:00:00+01:00","target":"E10"}"#,
+    )
+    .unwrap();
+    let err = t.recall_customer(&ids, 0).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no longer ships lot `salad`/`S-1`"),
+        "{err}"
+    );
+    assert!(t.recall_report(&ids).is_err());
+    // store-9's shipment is untouched, and a new lean recall agrees with the report.
+    assert_eq!(&t.recall_customer(&ids, 1).unwrap(), &full.customers[1]);
+    let again = t.recall_ids(&roots, &opts).unwrap();
+    assert_eq!(again.shipments.len(), ids.shipments.len() - 1);
+    assert_eq!(
+        t.recall_report(&again).unwrap(),
+        t.recall(&roots, &opts).unwrap()
+    );
+}

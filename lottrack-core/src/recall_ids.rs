@@ -1,0 +1,217 @@
+//! The lean recall: what a recall reaches — affected lots, customers to notify
+//! and their shipments — by index, with no report rows built.
+//!
+//! A [`crate::RecallReport`] for a root reaching 100 k lots holds ~125 k shipment
+//! rows of nine shared names each; making and freeing them is most of its cost
+//! (each name's reference count sits in a different cache line of the index).
+//! [`RecallIds`] is what a binding returns when it builds its rows on demand, as
+//! [`crate::TraceIds`] is for traces: [`Tracker::recall_customer`] names one
+//! customer's shipments, [`Tracker::recall_report`] all of it.
+//! [`Tracker::recall`] is [`Tracker::recall_ids`] and then
+//! [`Tracker::recall_report`] under one lock, so both give the same report.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::ledger::Role;
+use crate::model::LotKey;
+use crate::recall::CustomerShipments;
+use crate::state::State;
+use crate::trace::{LotId, Shipment, TraceDirection, TraceOptions, movement, reach};
+use crate::tracker::Tracker;
+
+/// One shipment of an affected lot, by index. Resolved with
+/// [`Tracker::recall_customer`]; stable while the ship event is not voided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ShipmentRef {
+    /// The lot shipped.
+    pub lot: LotId,
+    /// The ship event's index in the tracker (recording order; never reused).
+    pub event: u32,
+    /// Where the movement sat in the lot's ledger when found (checked on use).
+    #[serde(skip)]
+    hint: u32,
+}
+
+/// A customer to notify, in a [`RecallIds`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerRef {
+    /// The customer (empty for shipments that named none).
+    pub customer: Arc<str>,
+    /// Its shipments: `RecallIds::shipments[start..end]`.
+    pub shipments: std::ops::Range<usize>,
+}
+
+/// The lean form of a recall report: the same lots, customers and shipments, in
+/// the same order, as indexes.
+///
+/// ```
+/// use lottrack_core::{LotKey, TraceOptions, Tracker};
+/// let t = Tracker::in_memory();
+/// t.record_json(r#"{"event_id":"E1","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"5","uom":"kg"}"#).unwrap();
+/// t.record_json(r#"{"event_id":"E2","kind":"ship","time":"2026-03-02T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"2","uom":"kg","customer":"shop"}"#).unwrap();
+/// let roots = [LotKey::new("p", "L")];
+/// let ids = t.recall_ids(&roots, &TraceOptions::default()).unwrap();
+/// assert_eq!((ids.lots.len(), ids.shipments.len()), (1, 1));
+/// assert_eq!(&*ids.customers[0].customer, "shop");
+/// let shop = t.recall_customer(&ids, 0).unwrap();
+/// assert_eq!(&*shop.shipments[0].event_id, "E2");
+/// assert_eq!(t.recall_report(&ids).unwrap(), t.recall(&roots, &TraceOptions::default()).unwrap());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecallIds {
+    /// The lots recalled.
+    pub roots: Vec<LotId>,
+    /// Every affected lot (roots at depth 0), by depth.
+    pub lots: Vec<LotId>,
+    /// `depths[i]` is the depth of `lots[i]`.
+    pub depths: Vec<u32>,
+    /// Customers to notify, by name.
+    pub customers: Vec<CustomerRef>,
+    /// Every shipment of an affected lot: each customer's by time, then event id.
+    pub shipments: Vec<ShipmentRef>,
+}
+
+impl Tracker {
+    /// The lean recall for `lots` (see [`RecallIds`]; nothing is recorded).
+    pub fn recall_ids(&self, lots: &[LotKey], opts: &TraceOptions) -> Result<RecallIds> {
+        self.with_state(|s| recall_ids(s, lots, opts))
+    }
+
+    /// The shipments of customer `i` of `ids`, named, as the full report has
+    /// them. An index out of range, or a shipment whose event was voided since,
+    /// is an error.
+    pub fn recall_customer(&self, ids: &RecallIds, i: usize) -> Result<CustomerShipments> {
+        self.with_state(|s| {
+            let c = ids.customers.get(i).ok_or_else(|| {
+                invalid(format!(
+                    "customer {i} is not in this recall ({} customers)",
+                    ids.customers.len()
+                ))
+            })?;
+            customer_rows(s, ids, c)
+        })
+    }
+}
+
+pub(crate) fn recall_ids(s: &State, lots: &[LotKey], opts: &TraceOptions) -> Result<RecallIds> {
+    let mut roots = Vec::with_capacity(lots.len());
+    for k in lots {
+        roots.push(s.lot_id(&k.product, &k.lot, "")?);
+    }
+    let reached = reach(s, &roots, TraceDirection::Forward, opts);
+    let filter = opts.filter();
+    // Slot 0: shipments without a customer; slot p + 1: party p.
+    let mut keys: Vec<(u32, crate::event::Time, u32, u32, ShipmentRef)> = Vec::new();
+    for (pos, &(n, _)) in reached.iter().enumerate() {
+        let rec = &s.ledger.lots[n as usize];
+        for (k, m) in rec.moves.iter().enumerate() {
+            if m.role != Role::Shipped {
+                continue;
+            }
+            let ev = &s.events[m.event as usize];
+            // An open filter admits every movement.
+            if !filter.is_open() && !filter.admits(ev.time_ms()) {
+                continue;
+            }
+            let slot = m.party.map_or(0, |p| p.get());
+            let r = ShipmentRef {
+                lot: LotId(n),
+                event: m.event,
+                hint: k as u32,
+            };
+            keys.push((slot, ev.time, m.event, pos as u32, r));
+        }
+    }
+    // Within a customer: by time, then event id (`recall::shipment_order`), then
+    // as the lots were reached (an event shipping several affected lots), as
+    // the full report's stable sort leaves them.
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| {
+            let (ea, eb) = (&s.events[a.2 as usize].id, &s.events[b.2 as usize].id);
+            ea.cmp(eb).then(a.3.cmp(&b.3)).then(a.4.hint.cmp(&b.4.hint))
+        })
+    });
+    let mut customers = Vec::new();
+    let mut start = 0;
+    while start < keys.len() {
+        let slot = keys[start].0;
+        let end = start + keys[start..].partition_point(|k| k.0 == slot);
+        let customer = match slot {
+            0 => s.catalog.empty_name(),
+            p => s.catalog.party_names.name(p - 1).clone(),
+        };
+        customers.push(CustomerRef {
+            customer,
+            shipments: start..end,
+        });
+        start = end;
+    }
+    // By name; the shipments stay where they are.
+    customers.sort_by(|a, b| a.customer.cmp(&b.customer));
+    Ok(RecallIds {
+        roots: roots.into_iter().map(LotId).collect(),
+        lots: reached.iter().map(|r| LotId(r.0)).collect(),
+        depths: reached.iter().map(|r| r.1).collect(),
+        customers,
+        shipments: keys.into_iter().map(|k| k.4).collect(),
+    })
+}
+
+/// The named shipments of one customer of `ids`.
+pub(crate) fn customer_rows(
+    s: &State,
+    ids: &RecallIds,
+    c: &CustomerRef,
+) -> Result<CustomerShipments> {
+    let refs = ids.shipments.get(c.shipments.clone()).ok_or_else(|| {
+        invalid(format!(
+            "shipments {:?} are not in this recall ({} shipments)",
+            c.shipments,
+            ids.shipments.len()
+        ))
+    })?;
+    let mut shipments = Vec::with_capacity(refs.len());
+    for r in refs {
+        let rec = s.ledger.lots.get(r.lot.0 as usize).ok_or_else(|| {
+            invalid(format!(
+                "lot id {} was not handed out by this tracker",
+                r.lot.0
+            ))
+        })?;
+        let shipped = |m: &crate::ledger::Movement| m.event == r.event && m.role == Role::Shipped;
+        let m = match rec.moves.get(r.hint as usize) {
+            Some(m) if shipped(m) => m,
+            // The ledger changed since (a void): find it by event.
+            _ => {
+                let from = rec.moves.partition_point(|m| m.event < r.event);
+                rec.moves[from..]
+                    .iter()
+                    .take_while(|m| m.event == r.event)
+                    .find(|m| shipped(m))
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "event {} no longer ships lot `{}`/`{}` (voided since the recall)",
+                            r.event, rec.key.product, rec.key.lot
+                        ))
+                    })?
+            }
+        };
+        let uom = s.catalog.base_uom_arc(rec.product);
+        shipments.push(Shipment(movement(s, rec, m, &uom)));
+    }
+    Ok(CustomerShipments {
+        customer: c.customer.clone(),
+        shipments,
+    })
+}
+
+fn invalid(reason: String) -> Error {
+    Error::InvalidField {
+        event_id: String::new(),
+        field: "recall ids".into(),
+        reason,
+    }
+}

@@ -45,14 +45,14 @@ impl Tracker {
     /// assert_eq!(t.as_known_at(chrono::Utc::now()).unwrap().event_count(), 1);
     /// ```
     pub fn as_known_at(&self, r: DateTime<Utc>) -> Result<Tracker> {
-        snapshot(self.rows_where(|e| e.recorded_at <= r)?)
+        snapshot(self.rows_where(|e| e.recorded_at() <= r)?)
     }
 
     /// When an event was recorded.
     pub fn recorded_at(&self, event_id: &str) -> Option<DateTime<Utc>> {
         self.with_state(|s| {
             s.event_index(event_id)
-                .map(|i| s.events[i as usize].recorded_at)
+                .map(|i| s.events[i as usize].recorded_at())
         })
     }
 }

@@ -35,7 +35,7 @@ impl<'a> EventLog<'a> {
         idx: &[u32],
         mut f: impl FnMut(u32, StoredEvent) -> Result<()>,
     ) -> Result<()> {
-        let seqs: Vec<u64> = idx.iter().map(|&i| s.events[i as usize].seq).collect();
+        let seqs: Vec<u64> = idx.iter().map(|&i| State::seq(i)).collect();
         let mut k = 0usize;
         self.store.read_seqs(&seqs, &mut |row| {
             let i = idx.get(k).copied().ok_or_else(|| surplus(&row))?;
@@ -52,15 +52,15 @@ impl<'a> EventLog<'a> {
         s: &State,
         mut f: impl FnMut(u32, StoredEvent) -> Result<()>,
     ) -> Result<()> {
-        let Some(first) = s.events.first() else {
-            return Ok(());
-        };
         let n = s.events.len();
+        if n == 0 {
+            return Ok(());
+        }
         let mut k = 0usize;
         // Set when the last indexed event is read; the read is then stopped with
         // an error that is not returned.
         let mut finished = false;
-        let res = self.store.read_from(first.seq - 1, &mut |row| {
+        let res = self.store.read_from(0, &mut |row| {
             if k == n {
                 finished = true;
                 return Err(surplus(&row));
@@ -73,7 +73,7 @@ impl<'a> EventLog<'a> {
         match res {
             Err(_) if finished => Ok(()),
             Err(e) => Err(e),
-            Ok(()) if k < n => Err(crate::store::missing_seq(s.events[k].seq)),
+            Ok(()) if k < n => Err(crate::store::missing_seq(State::seq(k as u32))),
             Ok(()) => Ok(()),
         }
     }
@@ -85,7 +85,7 @@ impl<'a> EventLog<'a> {
             out = Some(decode(&row)?);
             Ok(())
         })?;
-        out.ok_or_else(|| crate::store::missing_seq(s.events[idx as usize].seq))
+        out.ok_or_else(|| crate::store::missing_seq(State::seq(idx)))
     }
 
     /// The events `idx`, in the order given (any order), decoded from the log.
@@ -111,7 +111,7 @@ impl<'a> EventLog<'a> {
                 } else {
                     decoded[at].clone()
                 };
-                ev.ok_or_else(|| crate::store::missing_seq(s.events[*i as usize].seq))
+                ev.ok_or_else(|| crate::store::missing_seq(State::seq(*i)))
             })
             .collect()
     }
@@ -130,13 +130,14 @@ pub(crate) fn decode(row: &StoredEvent) -> Result<Event> {
 /// The row at an indexed event's sequence number must hold that event.
 fn check(s: &State, idx: u32, row: &StoredEvent) -> Result<()> {
     let rec = &s.events[idx as usize];
-    if row.seq == rec.seq && row.event_id == *rec.id {
+    let seq = State::seq(idx);
+    if row.seq == seq && row.event_id == *rec.id {
         Ok(())
     } else {
         Err(Error::Storage {
             message: format!(
                 "the log's event at seq {} is `{}`, the index has `{}` at seq {}",
-                row.seq, row.event_id, rec.id, rec.seq
+                row.seq, row.event_id, rec.id, seq
             ),
         })
     }

@@ -25,7 +25,7 @@ impl Tracker {
                 .moves
                 .iter()
                 .map(|m| m.event)
-                .chain(rec.statuses.iter().map(|s| s.0))
+                .chain(rec.statuses().iter().map(|s| s.0))
                 .collect();
             idx.sort_unstable();
             idx.dedup();

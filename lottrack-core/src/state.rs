@@ -118,25 +118,46 @@ pub(crate) struct EventRec {
     /// into or out of a container (whose own location reports fall back on when
     /// it has none); [`NO_PLACE`] otherwise.
     pub(crate) location: u32,
-    /// For a void: the index of the event it voids.
-    pub(crate) voids: Option<u32>,
+    /// For a void: the index of the event it voids ([`NONE`] otherwise).
+    voids: u32,
+    /// The index of the void that voids this event ([`NONE`] while live).
+    voided_by: u32,
     /// The event id (what `State::by_id` finds it by), handed out by reports
     /// without copying.
     pub(crate) id: Arc<str>,
     /// The event's documents, shared by report rows without copying.
     pub(crate) docs: Arc<[crate::model::Document]>,
-    pub(crate) seq: u64,
-    pub(crate) recorded_at: DateTime<Utc>,
+    /// When it was recorded, in microseconds since the epoch (what the stores
+    /// keep). Its sequence number is not kept: it is its index plus one
+    /// ([`State::seq`]).
+    recorded_us: i64,
     /// `event.time`, kept beside the record's other hot fields (reports read it
     /// for every movement, without decoding the JSON).
     pub(crate) time: crate::event::Time,
-    pub(crate) voided_by: Option<u32>,
     pub(crate) effects: Effects,
 }
 
+/// [`EventRec::voids`] and [`EventRec::voided_by`] when there is no such event.
+const NONE: u32 = u32::MAX;
+
 impl EventRec {
     pub(crate) fn live(&self) -> bool {
-        self.voided_by.is_none()
+        self.voided_by == NONE
+    }
+
+    /// For a void: the index of the event it voids.
+    pub(crate) fn voids(&self) -> Option<u32> {
+        (self.voids != NONE).then_some(self.voids)
+    }
+
+    /// The index of the void that voids this event, if it is voided.
+    pub(crate) fn voided_by(&self) -> Option<u32> {
+        (self.voided_by != NONE).then_some(self.voided_by)
+    }
+
+    /// When the tracker recorded it.
+    pub(crate) fn recorded_at(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.recorded_us).unwrap_or_default()
     }
 
     /// The event's kind (`EventBody::kind`).
@@ -227,6 +248,12 @@ impl State {
         self.graph.shrink_to_fit();
     }
 
+    /// The sequence number of event `idx` in the log: the log is gap-free from 1
+    /// and the index holds all of it, in order.
+    pub(crate) fn seq(idx: u32) -> u64 {
+        u64::from(idx) + 1
+    }
+
     /// The index of the event with this id.
     pub(crate) fn event_index(&self, id: &str) -> Option<u32> {
         self.by_id.find(id, |n| &*self.events[n as usize].id == id)
@@ -306,6 +333,15 @@ impl State {
             recorded_at,
         } = stored;
         let idx = self.events.len() as u32;
+        if seq != Self::seq(idx) {
+            return Err(Error::Storage {
+                message: format!(
+                    "event `{}` has seq {seq}, but the log holds {idx} events before it (seqs are gap-free from 1)",
+                    ev.event_id
+                ),
+            });
+        }
+        let recorded_us = recorded_at.timestamp_micros();
         let plan = self.plan(ev, strict, gaps)?;
         let time_ms = ev.time.timestamp_millis();
         let party = match &ev.body {
@@ -333,7 +369,7 @@ impl State {
         let voids = self.plan_retract_target(ev);
         if let Some(target) = voids {
             self.retract(target);
-            self.events[target as usize].voided_by = Some(idx);
+            self.events[target as usize].voided_by = idx;
             // A void changes no lot itself (its lots are the last in the list).
             self.fx_lots.truncate(effects.lots.0 as usize);
             effects.lots.1 = effects.lots.0;
@@ -348,12 +384,11 @@ impl State {
             time: ev.time,
             location,
             kind: ev.body.kind_index(),
-            voids,
+            voids: voids.unwrap_or(NONE),
             id,
             docs,
-            seq,
-            recorded_at,
-            voided_by: None,
+            recorded_us,
+            voided_by: NONE,
             effects,
         });
         let events = &self.events;
@@ -384,9 +419,9 @@ impl State {
         let undo = self.pending.pop().unwrap_or_default();
         let idx = self.events.len() as u32;
         self.by_id.remove(&*rec.id, |n| n == idx);
-        if let Some(t) = rec.voids {
+        if let Some(t) = rec.voids() {
             self.unretract(t);
-            self.events[t as usize].voided_by = None;
+            self.events[t as usize].voided_by = NONE;
         }
         let fx = rec.effects;
         self.remove_effects(idx, &fx);
@@ -507,7 +542,7 @@ impl State {
         }
         for (lot, _) in fx.statuses() {
             self.ledger.lots[*lot as usize]
-                .statuses
+                .statuses_mut()
                 .retain(|s| s.0 != idx);
         }
         for e in fx.edge_ids().rev() {
@@ -528,7 +563,7 @@ impl State {
         }
         let packed = self.packed_into(idx, &moves);
         for (lot, s) in fx.statuses() {
-            let st = &mut self.ledger.lots[*lot as usize].statuses;
+            let st = self.ledger.lots[*lot as usize].statuses_mut();
             let pos = st.partition_point(|x| x.0 < idx);
             st.insert(pos, (idx, *s));
         }
@@ -1010,7 +1045,7 @@ impl State {
                     }
                     _ => {}
                 }
-                if let Some(by) = rec.voided_by {
+                if let Some(by) = rec.voided_by() {
                     return Err(Error::invalid(
                         id,
                         format!(
@@ -1201,7 +1236,7 @@ impl State {
         let edges = (first_edge, self.graph.edges.len() as u32);
         rare.statuses.reserve_exact(plan.statuses.len());
         for (lot, s) in plan.statuses {
-            self.ledger.lots[lot as usize].statuses.push((idx, s));
+            self.ledger.lots[lot as usize].statuses_mut().push((idx, s));
             rare.statuses.push((lot, s));
             touch(&mut self.fx_lots, lot);
         }

@@ -275,7 +275,7 @@ impl Tracker {
                     if same {
                         results.push(Recorded {
                             event_id: ev.event_id.clone(),
-                            seq: state.events[k as usize].seq,
+                            seq: State::seq(k),
                             duplicate: true,
                         });
                         continue;
@@ -388,7 +388,7 @@ impl Tracker {
             let mut out = Vec::with_capacity(s.events.len());
             log.for_all_rows(s, |i, row| {
                 let rec = &s.events[i as usize];
-                out.push((rec.seq, decode(&row)?, !rec.live()));
+                out.push((State::seq(i), decode(&row)?, !rec.live()));
                 Ok(())
             })?;
             Ok(out)

@@ -691,9 +691,9 @@ fn write_document(s: &State, log: &mut EventLog<'_>, out: &mut dyn Write) -> Res
     write!(out, "{head},\"epcisBody\":{{\"eventList\":[").map_err(io_err)?;
     let mut n = 0u64;
     // The voids of voided events, read first; then the log streamed.
-    let voids = events_by_index(s, log, s.events.iter().filter_map(|r| r.voided_by))?;
+    let voids = events_by_index(s, log, s.events.iter().filter_map(|r| r.voided_by()))?;
     log.for_all_rows(s, |i, row| {
-        let void = s.events[i as usize].voided_by.and_then(|v| voids.get(&v));
+        let void = s.events[i as usize].voided_by().and_then(|v| voids.get(&v));
         if let Some(o) = event_json(s, &decode(&row)?, void) {
             let sep = if n == 0 { "\n" } else { ",\n" };
             write!(out, "{sep}{}", Value::Object(o)).map_err(io_err)?;

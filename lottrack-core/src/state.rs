@@ -336,8 +336,9 @@ impl State {
         if seq != Self::seq(idx) {
             return Err(Error::Storage {
                 message: format!(
-                    "event `{}` has seq {seq}, but the log holds {idx} events before it (seqs are gap-free from 1)",
-                    ev.event_id
+                    "event `{}` has seq {seq} where seq {} was expected (a store's sequence numbers are gap-free from 1)",
+                    ev.event_id,
+                    Self::seq(idx)
                 ),
             });
         }

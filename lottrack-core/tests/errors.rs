@@ -349,3 +349,58 @@ fn queries_on_unknown_lots() {
     );
     assert_eq!(t.event("nope").expect_err("ev").kind_name(), "UnknownEvent");
 }
+
+/// A store whose log skips a sequence number breaks the store contract (gap-free
+/// from 1): opening it fails with an error naming the event and its number,
+/// instead of an index whose sequence numbers disagree with the log.
+#[test]
+fn a_log_with_a_gap_is_refused_on_replay() {
+    use lottrack_core::store::{EventStore, MemoryStore, NewEvent, StoredEvent};
+    struct Gappy(MemoryStore);
+    impl EventStore for Gappy {
+        fn append(&mut self, expected: u64, events: &[NewEvent]) -> lottrack_core::Result<u64> {
+            self.0.append(expected, events)
+        }
+        fn read_from(
+            &mut self,
+            after: u64,
+            visit: &mut dyn FnMut(StoredEvent) -> lottrack_core::Result<()>,
+        ) -> lottrack_core::Result<()> {
+            // Every row after the first is numbered one too high.
+            self.0.read_from(after, &mut |mut row| {
+                if row.seq > 1 {
+                    row.seq += 1;
+                }
+                visit(row)
+            })
+        }
+        fn last_seq(&mut self) -> lottrack_core::Result<u64> {
+            self.0.last_seq()
+        }
+        fn describe(&self) -> String {
+            "gappy".into()
+        }
+    }
+    let t = seeded();
+    let mut store = MemoryStore::new();
+    let rows: Vec<NewEvent> = t
+        .events()
+        .unwrap()
+        .into_iter()
+        .map(|(_, ev, _)| NewEvent {
+            event_id: ev.event_id.clone(),
+            recorded_at: "2026-03-01T08:00:00Z".into(),
+            json: ev.to_json(),
+        })
+        .collect();
+    let second = rows[1].event_id.clone();
+    store.append(0, &rows).unwrap();
+    let err = Tracker::open(Gappy(store)).unwrap_err();
+    assert!(matches!(err, Error::Storage { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!("`{second}` has seq 3 where seq 2 was expected"))
+            && msg.contains("gap-free"),
+        "{msg}"
+    );
+}

@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::balance::{MassBalance, mass_balance};
 use crate::error::Result;
 use crate::event::{Event, Time};
-use crate::ledger::Place;
-use crate::ledger::Role;
+use crate::graph::EdgeFilter;
+use crate::ledger::{Movement, Place, Role};
 use crate::model::{LotKey, LotStatus};
 use crate::recall_ids::{RecallIds, customer_rows};
 use crate::state::State;
@@ -164,31 +164,16 @@ impl Tracker {
     /// ```
     pub fn recall(&self, lots: &[LotKey], opts: &TraceOptions) -> Result<RecallReport> {
         self.with_state(|s| {
-            let mut roots = Vec::with_capacity(lots.len());
-            for k in lots {
-                roots.push(s.lot_id(&k.product, &k.lot, "")?);
-            }
+            let roots = resolve_roots(s, lots)?;
             let reached = reach(s, &roots, TraceDirection::Forward, opts);
             let filter = opts.filter();
             let out_lots = lot_rows(s, reached.iter().copied());
             // Shipments grouped by customer, each group allocated once at its size.
-            fn shipped<'a>(
-                s: &'a crate::state::State,
-                rec: &'a crate::ledger::LotRec,
-                filter: crate::graph::EdgeFilter,
-            ) -> impl Iterator<Item = &'a crate::ledger::Movement> + 'a {
-                // An open filter admits every movement: no event record is read.
-                rec.moves.iter().filter(move |m| {
-                    m.role == Role::Shipped
-                        && (filter.is_open() || filter.admits(s.events[m.event as usize].time_ms()))
-                })
-            }
-            // Slot 0: shipments without a customer; slot p + 1: party p.
-            let slot = |m: &crate::ledger::Movement| m.party.map_or(0, |p| p.get() as usize);
             let mut counts = vec![0usize; s.catalog.party_names.len() + 1];
             for &(n, _) in &reached {
-                for m in shipped(s, &s.ledger.lots[n as usize], filter) {
-                    counts[slot(m)] += 1;
+                let moves = s.ledger.lots[n as usize].moves.iter();
+                for m in moves.filter(|m| is_shipment(s, m, filter)) {
+                    counts[customer_slot(m)] += 1;
                 }
             }
             let mut groups: Vec<Vec<Shipment>> =
@@ -196,8 +181,8 @@ impl Tracker {
             for &(n, _) in &reached {
                 let rec = &s.ledger.lots[n as usize];
                 let uom = s.catalog.base_uom_arc(rec.product);
-                for m in shipped(s, rec, filter) {
-                    groups[slot(m)].push(Shipment(movement(s, rec, m, &uom)));
+                for m in rec.moves.iter().filter(|m| is_shipment(s, m, filter)) {
+                    groups[customer_slot(m)].push(Shipment(movement(s, rec, m, &uom)));
                 }
             }
             let mut customers: Vec<CustomerShipments> = groups
@@ -351,4 +336,24 @@ pub(crate) fn shipment_order(
     a.time
         .cmp(&b.time)
         .then_with(|| a.event_id.cmp(&b.event_id))
+}
+
+/// A recall's roots as lot ids (an unknown lot is an error naming it).
+pub(crate) fn resolve_roots(s: &State, lots: &[LotKey]) -> Result<Vec<u32>> {
+    lots.iter()
+        .map(|k| s.lot_id(&k.product, &k.lot, ""))
+        .collect()
+}
+
+/// Whether movement `m` is a shipment the recall's time filter admits (an open
+/// filter admits every one without reading its event record).
+pub(crate) fn is_shipment(s: &State, m: &Movement, filter: EdgeFilter) -> bool {
+    m.role == Role::Shipped
+        && (filter.is_open() || filter.admits(s.events[m.event as usize].time_ms()))
+}
+
+/// The customer slot of a shipment: 0 when it names no customer, else its
+/// party's id plus one (`Catalog::party_names`).
+pub(crate) fn customer_slot(m: &Movement) -> usize {
+    m.party.map_or(0, |p| p.get() as usize)
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::ledger::Role;
 use crate::model::LotKey;
-use crate::recall::CustomerShipments;
+use crate::recall::{CustomerShipments, customer_slot, is_shipment, resolve_roots};
 use crate::state::State;
 use crate::trace::{LotId, Shipment, TraceDirection, TraceOptions, movement, reach};
 use crate::tracker::Tracker;
@@ -97,26 +97,19 @@ impl Tracker {
 }
 
 pub(crate) fn recall_ids(s: &State, lots: &[LotKey], opts: &TraceOptions) -> Result<RecallIds> {
-    let mut roots = Vec::with_capacity(lots.len());
-    for k in lots {
-        roots.push(s.lot_id(&k.product, &k.lot, "")?);
-    }
+    let roots = resolve_roots(s, lots)?;
     let reached = reach(s, &roots, TraceDirection::Forward, opts);
     let filter = opts.filter();
-    // Slot 0: shipments without a customer; slot p + 1: party p.
-    let mut keys: Vec<(u32, crate::event::Time, u32, u32, ShipmentRef)> = Vec::new();
+    // (customer slot, time, event, position in `reached`, the reference)
+    let mut keys: Vec<(usize, crate::event::Time, u32, u32, ShipmentRef)> = Vec::new();
     for (pos, &(n, _)) in reached.iter().enumerate() {
         let rec = &s.ledger.lots[n as usize];
         for (k, m) in rec.moves.iter().enumerate() {
-            if m.role != Role::Shipped {
+            if !is_shipment(s, m, filter) {
                 continue;
             }
             let ev = &s.events[m.event as usize];
-            // An open filter admits every movement.
-            if !filter.is_open() && !filter.admits(ev.time_ms()) {
-                continue;
-            }
-            let slot = m.party.map_or(0, |p| p.get());
+            let slot = customer_slot(m);
             let r = ShipmentRef {
                 lot: LotId(n),
                 event: m.event,
@@ -141,7 +134,7 @@ pub(crate) fn recall_ids(s: &State, lots: &[LotKey], opts: &TraceOptions) -> Res
         let end = start + keys[start..].partition_point(|k| k.0 == slot);
         let customer = match slot {
             0 => s.catalog.empty_name(),
-            p => s.catalog.party_names.name(p - 1).clone(),
+            p => s.catalog.party_names.name(p as u32 - 1).clone(),
         };
         customers.push(CustomerRef {
             customer,

@@ -192,7 +192,6 @@ pub(crate) struct State {
     pub(crate) events: Vec<EventRec>,
     /// Event ids to event indexes (the ids are read from the records).
     by_id: IdIndex,
-    pub(crate) last_seq: u64,
     /// The lots each event changed, every event's list one after the other
     /// (`Effects::lots` is a range of it): no vector per event.
     fx_lots: Vec<u32>,
@@ -252,6 +251,11 @@ impl State {
     /// and the index holds all of it, in order.
     pub(crate) fn seq(idx: u32) -> u64 {
         u64::from(idx) + 1
+    }
+
+    /// The sequence number of the last event in the index (0 when empty).
+    pub(crate) fn last_seq(&self) -> u64 {
+        self.events.len() as u64
     }
 
     /// The index of the event with this id.
@@ -394,7 +398,6 @@ impl State {
         });
         let events = &self.events;
         self.by_id.insert(idx, |n| &*events[n as usize].id);
-        self.last_seq = self.last_seq.max(seq);
         Ok(())
     }
 

@@ -246,7 +246,7 @@ impl Tracker {
         let mut attempts = 0;
         loop {
             let base = state.events.len();
-            let expected = state.last_seq;
+            let expected = state.last_seq();
             // Microseconds: what the stores keep, so a replay gives the same times.
             let now = Utc::now().trunc_subsecs(6);
             let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
@@ -261,12 +261,14 @@ impl Tracker {
                     // read back from the store (held locked). A read or decode
                     // failure goes through the rollback below, so the events
                     // applied before it in this batch are undone.
-                    let prev = match (k as usize).checked_sub(base) {
-                        Some(j) => Ok(events[applied[j]].clone()),
-                        None => EventLog::new(&mut **store).event(&state, k),
+                    let same = match (k as usize).checked_sub(base) {
+                        Some(j) => Ok(events[applied[j]] == *ev),
+                        None => EventLog::new(&mut **store)
+                            .event(&state, k)
+                            .map(|p| p == *ev),
                     };
-                    let same = match prev {
-                        Ok(p) => p == *ev,
+                    let same = match same {
+                        Ok(same) => same,
                         Err(e) => {
                             failed = Some(e);
                             break;
@@ -327,7 +329,6 @@ impl Tracker {
                 Err(e) => {
                     while state.events.len() > base && state.unapply_last() {}
                     state.seal();
-                    state.last_seq = expected;
                     // Another writer got there first (a conflict), or this tracker
                     // is behind a shared store and judged the events on stale state:
                     // catch up and validate again.
@@ -354,7 +355,7 @@ impl Tracker {
 
     /// The sequence number of the last event in the index.
     pub fn last_seq(&self) -> u64 {
-        self.read().last_seq
+        self.read().last_seq()
     }
 
     /// Number of events recorded (voids and voided events included).
@@ -500,7 +501,7 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
     // fails, dropping the receiver stops the reader at its next batch.
     const BATCH: usize = 512;
     type Parsed = (StoredEvent, Result<(Event, DateTime<Utc>)>);
-    let from = state.last_seq;
+    let from = state.last_seq();
     let parse = |row: StoredEvent| -> Parsed {
         let ev = Event::from_json(&row.json).map_err(|e| replay_err(&row, e));
         let at = DateTime::parse_from_rfc3339(&row.recorded_at)

@@ -1196,7 +1196,13 @@ impl State {
         let mut new_ids = Vec::with_capacity(plan.new_lots.len());
         for n in plan.new_lots {
             let pid = self.catalog.products.intern(&n.product);
-            let id = self.ledger.get_or_create(&n.key, pid);
+            // The lot's product name is the catalog's: one string per product,
+            // not one per lot (heap, and a shared count for report rows).
+            let key = LotKey {
+                product: self.catalog.products.name(pid).clone(),
+                lot: n.key.lot.clone(),
+            };
+            let id = self.ledger.get_or_create(&key, pid);
             let r = &mut self.ledger.lots[id as usize];
             undo.push(Undo::Lot(id, std::mem::replace(&mut r.attrs, n.attrs)));
             r.product = pid;

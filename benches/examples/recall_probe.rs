@@ -3,7 +3,8 @@
 //! `LOTTRACK_BENCH_SCALE=10k|100k|1m`), next to the lean trace of the same root and
 //! the lean recall (`Tracker::recall_ids`).
 //!
-//! `cargo run --release -p lottrack-benches --example recall_probe`
+//! `cargo run --release -p lottrack-benches --example recall_probe` (`ROUNDS=n`
+//! for other than eight rounds)
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -29,7 +30,11 @@ fn main() {
     let on_hand: usize = rep.lots.iter().map(|l| l.on_hand.len()).sum();
     let (customers, n_lots) = (rep.customers.len(), rep.lots.len());
     drop(rep);
-    for _ in 0..8 {
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(8);
+    for _ in 0..rounds {
         // As criterion times it: built, then dropped untouched.
         let t0 = Instant::now();
         let rep = t.recall(&keys, &opts).unwrap();

@@ -52,6 +52,7 @@ mod state;
 pub mod store;
 pub mod trace;
 pub mod tracker;
+mod warm;
 
 pub use balance::MassBalance;
 pub use catalog::{PartyRec, ProductInfo};

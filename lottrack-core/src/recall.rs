@@ -14,7 +14,7 @@ use crate::ledger::{Movement, Place, Role};
 use crate::model::{LotKey, LotStatus};
 use crate::recall_ids::{RecallIds, customer_rows};
 use crate::state::State;
-use crate::trace::{Shipment, TraceDirection, TraceOptions, movement, reach};
+use crate::trace::{LotId, Shipment, TraceOptions};
 use crate::tracker::Tracker;
 
 /// Stock of an affected lot at one location.
@@ -67,6 +67,22 @@ pub struct RecallReport {
     pub customers: Vec<CustomerShipments>,
     /// Mass balance of each root.
     pub mass_balance: Vec<MassBalance>,
+}
+
+impl Drop for RecallReport {
+    /// Frees the rows in warmed batches (see `warm.rs`): a row's names are
+    /// released with locked decrements, as slow one by one as their clones.
+    fn drop(&mut self) {
+        use crate::warm::touch;
+        for c in &mut self.customers {
+            crate::warm::drop_batched(&mut c.shipments, |sh| {
+                touch(&sh.0.event_id) + touch(&sh.0.lot) + touch(&sh.0.documents)
+            });
+        }
+        crate::warm::drop_batched(&mut self.lots, |l| {
+            touch(&l.lot) + l.on_hand.first().map_or(0, |o| touch(&o.location))
+        });
+    }
 }
 
 impl RecallReport {
@@ -163,51 +179,7 @@ impl Tracker {
     /// assert!(r.mass_balance[0].closes());
     /// ```
     pub fn recall(&self, lots: &[LotKey], opts: &TraceOptions) -> Result<RecallReport> {
-        self.with_state(|s| {
-            let roots = resolve_roots(s, lots)?;
-            let reached = reach(s, &roots, TraceDirection::Forward, opts);
-            let filter = opts.filter();
-            let out_lots = lot_rows(s, reached.iter().copied());
-            // Shipments grouped by customer, each group allocated once at its size.
-            let mut counts = vec![0usize; s.catalog.party_names.len() + 1];
-            for &(n, _) in &reached {
-                let moves = s.ledger.lots[n as usize].moves.iter();
-                for m in moves.filter(|m| is_shipment(s, m, filter)) {
-                    counts[customer_slot(m)] += 1;
-                }
-            }
-            let mut groups: Vec<Vec<Shipment>> =
-                counts.iter().map(|&c| Vec::with_capacity(c)).collect();
-            for &(n, _) in &reached {
-                let rec = &s.ledger.lots[n as usize];
-                let uom = s.catalog.base_uom_arc(rec.product);
-                for m in rec.moves.iter().filter(|m| is_shipment(s, m, filter)) {
-                    groups[customer_slot(m)].push(Shipment(movement(s, rec, m, &uom)));
-                }
-            }
-            let mut customers: Vec<CustomerShipments> = groups
-                .into_iter()
-                .filter(|g| !g.is_empty())
-                .map(|mut shipments| {
-                    // Stable: an event's lots stay in the order they were reached.
-                    shipments.sort_by(|a, b| shipment_order(&a.0, &b.0));
-                    CustomerShipments {
-                        customer: shipments[0].party.clone(),
-                        shipments,
-                    }
-                })
-                .collect();
-            customers.sort_by(|a, b| a.customer.cmp(&b.customer));
-            Ok(RecallReport {
-                roots: roots
-                    .iter()
-                    .map(|r| s.ledger.lots[*r as usize].key.clone())
-                    .collect(),
-                lots: out_lots,
-                customers,
-                mass_balance: roots.iter().map(|r| mass_balance(s, *r)).collect(),
-            })
-        })
+        self.with_state(|s| report(s, &crate::recall_ids::recall_ids(s, lots, opts)?))
     }
 
     /// The full report of a lean recall (see [`RecallIds`]): what
@@ -268,10 +240,14 @@ fn report(s: &State, ids: &RecallIds) -> Result<RecallReport> {
             ),
         });
     }
-    let out_lots = lot_rows(
-        s,
-        ids.lots.iter().map(|l| l.0).zip(ids.depths.iter().copied()),
-    );
+    if ids.depths.len() != ids.lots.len() {
+        return Err(crate::error::Error::InvalidField {
+            event_id: String::new(),
+            field: "recall ids".into(),
+            reason: format!("{} lots but {} depths", ids.lots.len(), ids.depths.len()),
+        });
+    }
+    let out_lots = lot_rows(s, &ids.lots, &ids.depths);
     let customers = ids
         .customers
         .iter()
@@ -290,52 +266,62 @@ fn report(s: &State, ids: &RecallIds) -> Result<RecallReport> {
 }
 
 /// The report rows of the affected lots `(lot, depth)`.
-fn lot_rows(s: &State, lots: impl ExactSizeIterator<Item = (u32, u32)>) -> Vec<RecallLot> {
+fn lot_rows(s: &State, lots: &[LotId], depths: &[u32]) -> Vec<RecallLot> {
     let mut out = Vec::with_capacity(lots.len());
-    for (n, depth) in lots {
-        let rec = &s.ledger.lots[n as usize];
-        // As `stock_lines` orders them, without its per-line product and lot.
-        let mut on_hand: Vec<OnHand> = rec
-            .stock
-            .iter()
-            .filter(|(_, q)| !q.is_zero())
-            .map(|(p, q)| OnHand {
-                location: s
-                    .place_location(*p)
-                    .map(|l| s.catalog.places.name(l).clone())
-                    .unwrap_or_else(|| Arc::from("")),
-                container: match p {
-                    Place::Container(c) => Some(s.ledger.container_ids.name(*c).clone()),
-                    Place::Loc(_) => None,
-                },
-                quantity: *q,
-                uom: s.catalog.base_uom_arc(rec.product),
-            })
-            .collect();
-        on_hand.sort_by(|a, b| {
-            a.location
-                .cmp(&b.location)
-                .then_with(|| a.container.cmp(&b.container))
-        });
-        out.push(RecallLot {
-            product: rec.key.product.clone(),
-            lot: rec.key.lot.clone(),
-            depth,
-            status: rec.status(),
-            on_hand,
-        });
+    for (batch, depths) in lots
+        .chunks(crate::warm::BATCH)
+        .zip(depths.chunks(crate::warm::BATCH))
+    {
+        let mut sum = 0;
+        for l in batch {
+            let rec = &s.ledger.lots[l.0 as usize];
+            sum += crate::warm::touch(&rec.key.lot)
+                + rec
+                    .stock
+                    .first()
+                    .map_or(0, |p| matches!(p.0, Place::Loc(_)) as usize);
+        }
+        crate::warm::keep(sum);
+        for (l, &depth) in batch.iter().zip(depths) {
+            lot_row(s, l.0, depth, &mut out);
+        }
     }
     out
 }
 
-/// The order of a customer's shipments in a recall: by time, then event id.
-pub(crate) fn shipment_order(
-    a: &crate::trace::Movement,
-    b: &crate::trace::Movement,
-) -> std::cmp::Ordering {
-    a.time
-        .cmp(&b.time)
-        .then_with(|| a.event_id.cmp(&b.event_id))
+/// Appends the report row of lot `n` at `depth` to `out`.
+fn lot_row(s: &State, n: u32, depth: u32, out: &mut Vec<RecallLot>) {
+    let rec = &s.ledger.lots[n as usize];
+    // As `stock_lines` orders them, without its per-line product and lot.
+    let mut on_hand: Vec<OnHand> = rec
+        .stock
+        .iter()
+        .filter(|(_, q)| !q.is_zero())
+        .map(|(p, q)| OnHand {
+            location: s
+                .place_location(*p)
+                .map(|l| s.catalog.places.name(l).clone())
+                .unwrap_or_else(|| Arc::from("")),
+            container: match p {
+                Place::Container(c) => Some(s.ledger.container_ids.name(*c).clone()),
+                Place::Loc(_) => None,
+            },
+            quantity: *q,
+            uom: s.catalog.base_uom_arc(rec.product),
+        })
+        .collect();
+    on_hand.sort_by(|a, b| {
+        a.location
+            .cmp(&b.location)
+            .then_with(|| a.container.cmp(&b.container))
+    });
+    out.push(RecallLot {
+        product: rec.key.product.clone(),
+        lot: rec.key.lot.clone(),
+        depth,
+        status: rec.status(),
+        on_hand,
+    });
 }
 
 /// A recall's roots as lot ids (an unknown lot is an error naming it).

@@ -100,47 +100,79 @@ pub(crate) fn recall_ids(s: &State, lots: &[LotKey], opts: &TraceOptions) -> Res
     let roots = resolve_roots(s, lots)?;
     let reached = reach(s, &roots, TraceDirection::Forward, opts);
     let filter = opts.filter();
-    // (customer slot, time, event, position in `reached`, the reference)
-    let mut keys: Vec<(usize, crate::event::Time, u32, u32, ShipmentRef)> = Vec::new();
-    for (pos, &(n, _)) in reached.iter().enumerate() {
+    // Shipments in the order the lots were reached, with their customer slot.
+    let mut found: Vec<(u32, ShipmentRef)> = Vec::new();
+    let mut counts = vec![0usize; s.catalog.party_names.len() + 1];
+    for &(n, _) in &reached {
         let rec = &s.ledger.lots[n as usize];
         for (k, m) in rec.moves.iter().enumerate() {
-            if !is_shipment(s, m, filter) {
-                continue;
+            if is_shipment(s, m, filter) {
+                let slot = customer_slot(m);
+                counts[slot] += 1;
+                let r = ShipmentRef {
+                    lot: LotId(n),
+                    event: m.event,
+                    hint: k as u32,
+                };
+                found.push((slot as u32, r));
             }
-            let ev = &s.events[m.event as usize];
-            let slot = customer_slot(m);
-            let r = ShipmentRef {
-                lot: LotId(n),
-                event: m.event,
-                hint: k as u32,
-            };
-            keys.push((slot, ev.time, m.event, pos as u32, r));
         }
     }
-    // Within a customer: by time, then event id (`recall::shipment_order`), then
-    // as the lots were reached (an event shipping several affected lots), as
-    // the full report's stable sort leaves them.
-    keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| {
-            let (ea, eb) = (&s.events[a.2 as usize].id, &s.events[b.2 as usize].id);
-            ea.cmp(eb).then(a.3.cmp(&b.3)).then(a.4.hint.cmp(&b.4.hint))
-        })
-    });
+    // Grouped by customer slot, keeping the reached order (a counting sort).
+    let mut starts = Vec::with_capacity(counts.len());
+    let mut at = 0;
+    for &c in &counts {
+        starts.push(at);
+        at += c;
+    }
+    let mut next = starts.clone();
+    let placeholder = ShipmentRef {
+        lot: LotId(0),
+        event: 0,
+        hint: 0,
+    };
+    let mut shipments = vec![placeholder; found.len()];
+    for (slot, r) in found {
+        let i = &mut next[slot as usize];
+        shipments[*i] = r;
+        *i += 1;
+    }
+    // Within a customer: by time, then event id, then as the lots were reached
+    // (an event shipping several affected lots). The event's time is read once
+    // per shipment, and its id only when two events share a time.
     let mut customers = Vec::new();
-    let mut start = 0;
-    while start < keys.len() {
-        let slot = keys[start].0;
-        let end = start + keys[start..].partition_point(|k| k.0 == slot);
+    let mut keyed: Vec<(crate::event::Time, ShipmentRef)> = Vec::new();
+    for (slot, (&start, &count)) in starts.iter().zip(&counts).enumerate() {
+        if count == 0 {
+            continue;
+        }
+        let group = &mut shipments[start..start + count];
+        keyed.clear();
+        keyed.extend(group.iter().map(|r| (s.events[r.event as usize].time, *r)));
+        keyed.sort_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                if a.1.event == b.1.event {
+                    std::cmp::Ordering::Equal
+                } else {
+                    let ids = (
+                        &s.events[a.1.event as usize].id,
+                        &s.events[b.1.event as usize].id,
+                    );
+                    ids.0.cmp(ids.1)
+                }
+            })
+        });
+        for (dst, k) in group.iter_mut().zip(&keyed) {
+            *dst = k.1;
+        }
         let customer = match slot {
             0 => s.catalog.empty_name(),
             p => s.catalog.party_names.name(p as u32 - 1).clone(),
         };
         customers.push(CustomerRef {
             customer,
-            shipments: start..end,
+            shipments: start..start + count,
         });
-        start = end;
     }
     // By name; the shipments stay where they are.
     customers.sort_by(|a, b| a.customer.cmp(&b.customer));
@@ -149,7 +181,7 @@ pub(crate) fn recall_ids(s: &State, lots: &[LotKey], opts: &TraceOptions) -> Res
         lots: reached.iter().map(|r| LotId(r.0)).collect(),
         depths: reached.iter().map(|r| r.1).collect(),
         customers,
-        shipments: keys.into_iter().map(|k| k.4).collect(),
+        shipments,
     })
 }
 
@@ -167,38 +199,62 @@ pub(crate) fn customer_rows(
         ))
     })?;
     let mut shipments = Vec::with_capacity(refs.len());
-    for r in refs {
-        let rec = s.ledger.lots.get(r.lot.0 as usize).ok_or_else(|| {
-            invalid(format!(
-                "lot id {} was not handed out by this tracker",
-                r.lot.0
-            ))
-        })?;
-        let shipped = |m: &crate::ledger::Movement| m.event == r.event && m.role == Role::Shipped;
-        let m = match rec.moves.get(r.hint as usize) {
-            Some(m) if shipped(m) => m,
-            // The ledger changed since (a void): find it by event.
-            _ => {
-                let from = rec.moves.partition_point(|m| m.event < r.event);
-                rec.moves[from..]
-                    .iter()
-                    .take_while(|m| m.event == r.event)
-                    .find(|m| shipped(m))
-                    .ok_or_else(|| {
-                        invalid(format!(
-                            "event {} no longer ships lot `{}`/`{}` (voided since the recall)",
-                            r.event, rec.key.product, rec.key.lot
-                        ))
-                    })?
-            }
-        };
-        let uom = s.catalog.base_uom_arc(rec.product);
-        shipments.push(Shipment(movement(s, rec, m, &uom)));
+    for batch in refs.chunks(crate::warm::BATCH) {
+        warm_shipments(s, batch);
+        for r in batch {
+            shipments.push(shipment_row(s, r)?);
+        }
     }
     Ok(CustomerShipments {
         customer: c.customer.clone(),
         shipments,
     })
+}
+
+/// Brings the lines a batch of shipment rows reads and counts into cache.
+fn warm_shipments(s: &State, batch: &[ShipmentRef]) {
+    use crate::warm::touch;
+    let mut sum = 0;
+    for r in batch {
+        if let Some(rec) = s.ledger.lots.get(r.lot.0 as usize) {
+            let hinted = rec.moves.get(r.hint as usize);
+            sum += touch(&rec.key.lot) + hinted.map_or(0, |m| m.event as usize);
+        }
+        if let Some(ev) = s.events.get(r.event as usize) {
+            sum += touch(&ev.id) + touch(&ev.docs);
+        }
+    }
+    crate::warm::keep(sum);
+}
+
+/// The named row of one shipment of a lean recall.
+fn shipment_row(s: &State, r: &ShipmentRef) -> Result<Shipment> {
+    let rec = s.ledger.lots.get(r.lot.0 as usize).ok_or_else(|| {
+        invalid(format!(
+            "lot id {} was not handed out by this tracker",
+            r.lot.0
+        ))
+    })?;
+    let shipped = |m: &crate::ledger::Movement| m.event == r.event && m.role == Role::Shipped;
+    let m = match rec.moves.get(r.hint as usize) {
+        Some(m) if shipped(m) => m,
+        // The ledger changed since (a void): find it by event.
+        _ => {
+            let from = rec.moves.partition_point(|m| m.event < r.event);
+            rec.moves[from..]
+                .iter()
+                .take_while(|m| m.event == r.event)
+                .find(|m| shipped(m))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "event {} no longer ships lot `{}`/`{}` (voided since the recall)",
+                        r.event, rec.key.product, rec.key.lot
+                    ))
+                })?
+        }
+    };
+    let uom = s.catalog.base_uom_arc(rec.product);
+    Ok(Shipment(movement(s, rec, m, &uom)))
 }
 
 fn invalid(reason: String) -> Error {

@@ -272,6 +272,53 @@ proptest! {
     }
 
     #[test]
+    fn recall_agrees_with_the_forward_trace(ops in prop::collection::vec(op(), 1..60)) {
+        let (t, _) = run(&ops, false);
+        let o = TraceOptions::default();
+        for i in 0..9 {
+            let (p, l) = lot(i);
+            let k = LotKey::new(p, l);
+            let Ok(fwd) = t.trace_forward(&k, &o) else { continue };
+            let r = t.recall(std::slice::from_ref(&k), &o).expect("recall of a traced lot");
+            // A recall's lots are the trace's and the root itself, at depth 0.
+            let mut want: Vec<String> = fwd.lots.iter()
+                .map(|x| format!("{}/{}@{}", x.product, x.lot, x.depth)).collect();
+            want.push(format!("{}/{}@0", k.product, k.lot));
+            let mut got: Vec<String> = r.lots.iter()
+                .map(|x| format!("{}/{}@{}", x.product, x.lot, x.depth)).collect();
+            want.sort();
+            got.sort();
+            prop_assert_eq!(got, want, "lots of {}", k);
+            let row = |s: &lottrack_core::trace::Shipment| {
+                format!("{}:{}:{}/{}:{}:{}", s.event_id, s.party, s.product, s.lot, s.location, s.quantity)
+            };
+            let mut want: Vec<String> = fwd.shipments.iter().map(row).collect();
+            let mut got: Vec<String> = r.customers.iter().flat_map(|c| c.shipments.iter().map(row)).collect();
+            want.sort();
+            got.sort();
+            prop_assert_eq!(got, want, "shipments of {}", k);
+            for w in r.customers.windows(2) {
+                prop_assert!(w[0].customer < w[1].customer, "customers out of order: {:?}", r.customers);
+            }
+            for c in &r.customers {
+                prop_assert!(c.shipments.iter().all(|s| s.party == c.customer));
+                for w in c.shipments.windows(2) {
+                    let (a, b) = (&w[0], &w[1]);
+                    prop_assert!((a.time, &a.event_id) <= (b.time, &b.event_id), "{:?} before {:?}", a, b);
+                }
+            }
+            for x in &r.lots {
+                let mut want: Vec<String> = t.on_hand(&LotKey::new(&x.product, &x.lot)).expect("on hand")
+                    .iter().map(|s| format!("{}:{:?}:{}", s.location, s.container, s.quantity)).collect();
+                let got: Vec<String> = x.on_hand.iter()
+                    .map(|s| format!("{}:{:?}:{}", s.location, s.container.as_deref(), s.quantity)).collect();
+                want.sort();
+                prop_assert_eq!(got, want, "stock of {}/{}", x.product, x.lot);
+            }
+        }
+    }
+
+    #[test]
     fn replay_rebuilds_the_same_answers(ops in prop::collection::vec(op(), 1..60)) {
         let (t, _) = run(&ops, false);
         let mut store = MemoryStore::new();

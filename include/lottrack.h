@@ -358,6 +358,49 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Saves the tracker's index beside its SQLite store (the store's path with
+ * `.checkpoint` appended, replaced atomically), so the next `lt_tracker_open`
+ * of the file loads it instead of replaying every event. Call it after a bulk
+ * import, at shutdown, or nightly.
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param[out] out_json Receives `{"path", "seq", "bytes"}` (the file, the last
+ *             event it includes, its size); may be NULL when not wanted.
+ * @return `LT_OK`; `LT_ERR_STORAGE` when the store keeps no checkpoint (an
+ *         in-memory tracker) or the file cannot be written (the message names
+ *         it); `LT_ERR_NULL_POINTER`.
+ *
+ * Ownership: the caller frees `*out_json` with `lt_string_free()`.
+ *
+ * Thread-safety: may run concurrently with any call but `lt_tracker_free`.
+ * Queries run on while the checkpoint is written; recording waits for it.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `out_json` is NULL or valid for a write.
+ */
+LtStatus lt_write_checkpoint(const LtTracker *tracker, char **out_json);
+
+/**
+ * How the tracker's index was built when it was opened.
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param[out] out_json Receives `{"checkpoint_seq": N or null, "replayed": N,
+ *             "checkpoint_skipped": "why" or null}`: the checkpoint loaded (the
+ *             seq of its last event), the events replayed from the log, and why a
+ *             checkpoint file that was there was not used. Not NULL; untouched on
+ *             failure.
+ * @return `LT_OK` or `LT_ERR_NULL_POINTER`.
+ *
+ * Ownership: the caller frees the string with `lt_string_free()`.
+ *
+ * Thread-safety: may run concurrently with any call but `lt_tracker_free`.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `out_json` is NULL or valid for a write.
+ */
+LtStatus lt_open_info_json(const LtTracker *tracker, char **out_json);
+
+/**
  * Imports an EPCIS 2.0 JSON document (object, aggregation, transformation and
  * transaction events; master data in its header). Events already recorded (by
  * `eventID`, or the CBV hash ID for events without one) are skipped.

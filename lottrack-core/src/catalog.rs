@@ -121,3 +121,129 @@ impl Catalog {
             .unwrap_or("")
     }
 }
+
+/// The checkpoint form of the catalog (`checkpoint.rs`). Parties and locations
+/// are written in name order, so equal catalogs write equal bytes.
+mod checkpoint {
+    use super::*;
+    use crate::checkpoint::codec::{Get, Got, Put, Reader, Writer, corrupt};
+    use rust_decimal::Decimal;
+
+    impl Put for ProductRec {
+        fn put(&self, w: &mut Writer<'_>) {
+            w.str(&self.units.base);
+            w.len(self.units.conversions.len());
+            for (unit, factor) in &self.units.conversions {
+                w.str(unit);
+                factor.put(w);
+            }
+            self.description.put(w);
+            w.opt(self.rules.inherit_expiry.as_ref(), |w, d| w.i64(*d));
+            w.opt(self.rules.yield_range.as_ref(), |w, (lo, hi)| {
+                lo.put(w);
+                hi.put(w);
+            });
+            w.u8(u8::from(self.declared));
+        }
+    }
+
+    impl Get for ProductRec {
+        fn get(r: &mut Reader<'_>) -> Got<Self> {
+            let base = r.string()?;
+            let mut conversions = std::collections::BTreeMap::new();
+            for _ in 0..r.len("conversions")? {
+                let unit = r.string()?;
+                conversions.insert(unit, Decimal::get(r)?);
+            }
+            let description = Option::<String>::get(r)?;
+            let inherit_expiry = r.opt(|r| r.i64())?;
+            let yield_range = r.opt(|r| Ok((Decimal::get(r)?, Decimal::get(r)?)))?;
+            let declared = match r.u8()? {
+                0 => false,
+                1 => true,
+                b => return Err(corrupt(format!("product flag {b}"))),
+            };
+            Ok(ProductRec {
+                uom: std::sync::Arc::from(base.as_str()),
+                units: Units { base, conversions },
+                description,
+                rules: crate::event::ProductRules {
+                    inherit_expiry,
+                    yield_range,
+                },
+                declared,
+            })
+        }
+    }
+
+    impl Put for PartyRec {
+        fn put(&self, w: &mut Writer<'_>) {
+            self.name.put(w);
+            self.role.put(w);
+        }
+    }
+
+    impl Get for PartyRec {
+        fn get(r: &mut Reader<'_>) -> Got<Self> {
+            Ok(PartyRec {
+                name: Option::get(r)?,
+                role: Option::get(r)?,
+            })
+        }
+    }
+
+    fn put_map(w: &mut Writer<'_>, map: &FastMap<String, PartyRec>) {
+        let mut rows: Vec<(&String, &PartyRec)> = map.iter().collect();
+        rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        w.list(&rows, |w, (k, v)| {
+            w.str(k);
+            v.put(w);
+        });
+    }
+
+    fn get_map(r: &mut Reader<'_>) -> Got<FastMap<String, PartyRec>> {
+        let rows: Vec<(String, PartyRec)> = r.get_list("parties")?;
+        Ok(rows.into_iter().collect())
+    }
+
+    impl Catalog {
+        pub(crate) fn put(&self, w: &mut Writer<'_>) {
+            self.products.put(w);
+            w.put_list(&self.product_recs);
+            self.places.put(w);
+            self.party_names.put(w);
+            put_map(w, &self.parties);
+            put_map(w, &self.locations);
+            // Without trailing zeros: the table grows as products first get a
+            // live lot, so its length depends on history, not on the state.
+            let used = self
+                .live_lots
+                .iter()
+                .rposition(|&n| n != 0)
+                .map_or(0, |i| i + 1);
+            w.put_list(&self.live_lots[..used]);
+        }
+
+        pub(crate) fn get(r: &mut Reader<'_>) -> Got<Catalog> {
+            let products = <Interner as Get>::get(r)?;
+            let product_recs: Vec<Option<ProductRec>> = r.get_list("products")?;
+            if product_recs.len() != products.len() {
+                return Err(corrupt(format!(
+                    "{} product records for {} products",
+                    product_recs.len(),
+                    products.len()
+                )));
+            }
+            Ok(Catalog {
+                products,
+                product_recs,
+                places: <Interner as Get>::get(r)?,
+                party_names: <Interner as Get>::get(r)?,
+                parties: get_map(r)?,
+                locations: get_map(r)?,
+                live_lots: r.get_list("live lots")?,
+                ..Catalog::default()
+            })
+        }
+    }
+}

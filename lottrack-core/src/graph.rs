@@ -361,6 +361,13 @@ impl LotGraph {
         );
     }
 
+    /// Forgets the lot slots after the first `n` (lots of a rolled-back batch;
+    /// their edges are gone already).
+    pub(crate) fn truncate_nodes(&mut self, n: usize) {
+        self.fwd.nodes.truncate(n);
+        self.bwd.nodes.truncate(n);
+    }
+
     /// Drops edges that were added last and are no longer wanted (batch rollback).
     pub(crate) fn truncate_edges(&mut self, len: usize) {
         while self.edges.len() > len {
@@ -643,6 +650,117 @@ pub(crate) mod fixedbitset_map {
                 }
                 None => false,
             }
+        }
+    }
+}
+
+/// The checkpoint form of the graph (`checkpoint.rs`): the edges, then each
+/// direction's live neighbours node by node, in their order. Read back, every
+/// direction is compacted (one run per node, no tombstones).
+mod checkpoint {
+    use super::*;
+    use crate::checkpoint::Bounds;
+    use crate::checkpoint::codec::{Get, Got, Put, Reader, Writer, corrupt};
+
+    impl Put for Edge {
+        fn put(&self, w: &mut Writer<'_>) {
+            w.u32(self.from);
+            w.u32(self.to);
+            w.u32(self.event);
+            w.i64(self.time_ms);
+            self.qty_in.put(w);
+            self.qty_out.put(w);
+            w.u8(u8::from(self.live));
+        }
+    }
+
+    fn get_edge(r: &mut Reader<'_>, b: &Bounds) -> Got<Edge> {
+        Ok(Edge {
+            from: r.index(b.lots, "edge input lot")?,
+            to: r.index(b.lots, "edge output lot")?,
+            event: r.index(b.events, "edge event")?,
+            time_ms: r.i64()?,
+            qty_in: Decimal::get(r)?,
+            qty_out: Decimal::get(r)?,
+            live: match r.u8()? {
+                0 => false,
+                1 => true,
+                v => return Err(corrupt(format!("edge flag {v}"))),
+            },
+        })
+    }
+
+    impl Adjacency {
+        fn put(&self, w: &mut Writer<'_>) {
+            w.len(self.nodes.len());
+            let mut row: Vec<Adj> = Vec::new();
+            for n in 0..self.nodes.len() as u32 {
+                w.boundary();
+                row.clear();
+                row.extend(self.of(n));
+                w.list(&row, |w, a| {
+                    w.u32(a.lot);
+                    w.u32(a.edge);
+                });
+            }
+        }
+
+        fn get(r: &mut Reader<'_>, b: &Bounds) -> Got<Adjacency> {
+            let n = r.len("adjacency nodes")?;
+            if n != b.lots {
+                return Err(corrupt(format!("{n} adjacency nodes for {} lots", b.lots)));
+            }
+            let mut nodes = Vec::with_capacity(n);
+            let mut items = Vec::with_capacity(b.edges);
+            for _ in 0..n {
+                r.boundary()?;
+                let start = items.len() as u32;
+                let len = r.len("neighbours")?;
+                for _ in 0..len {
+                    r.boundary()?;
+                    items.push(Adj {
+                        lot: r.index(b.lots, "neighbour lot")?,
+                        edge: r.index(b.edges, "neighbour edge")?,
+                    });
+                }
+                nodes.push(NodeAdj {
+                    start,
+                    len: items.len() as u32 - start,
+                    head: NONE,
+                    tail: NONE,
+                });
+            }
+            Ok(Adjacency {
+                nodes,
+                items,
+                delta: Vec::new(),
+                dead: 0,
+            })
+        }
+    }
+
+    impl LotGraph {
+        pub(crate) fn put(&self, w: &mut Writer<'_>) {
+            w.put_list(&self.edges);
+            self.fwd.put(w);
+            self.bwd.put(w);
+        }
+
+        pub(crate) fn get(r: &mut Reader<'_>, b: &Bounds) -> Got<LotGraph> {
+            let edges = r.list("edges", b.edges, |r| get_edge(r, b))?;
+            if edges.len() != b.edges {
+                return Err(corrupt(format!(
+                    "{} edges where the header says {}",
+                    edges.len(),
+                    b.edges
+                )));
+            }
+            Ok(LotGraph {
+                fwd: Adjacency::get(r, b)?,
+                bwd: Adjacency::get(r, b)?,
+                edges,
+                pool: Mutex::new(Vec::new()),
+            })
         }
     }
 }

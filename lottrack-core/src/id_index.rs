@@ -24,6 +24,14 @@ impl std::fmt::Debug for IdIndex {
 }
 
 impl IdIndex {
+    /// An empty index with room for `n` records.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        IdIndex {
+            table: HashTable::with_capacity(n),
+            hasher: foldhash::fast::RandomState::default(),
+        }
+    }
+
     /// The record whose key is `key`: `is` tells whether record `n` has it.
     pub(crate) fn find<K: Hash + ?Sized>(&self, key: &K, is: impl Fn(u32) -> bool) -> Option<u32> {
         self.table

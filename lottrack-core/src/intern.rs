@@ -34,9 +34,40 @@ impl Interner {
         self.names.len()
     }
 
+    /// Forgets the names interned after the first `len` (a rolled-back batch
+    /// interned them).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        for name in self.names.drain(len.min(self.names.len())..) {
+            self.ids.remove(&name);
+        }
+    }
+
     /// The name of `id`.
     pub(crate) fn name(&self, id: u32) -> &Arc<str> {
         &self.names[id as usize]
+    }
+}
+
+/// The checkpoint form (`checkpoint.rs`): the names in id order.
+impl crate::checkpoint::codec::Put for Interner {
+    fn put(&self, w: &mut crate::checkpoint::codec::Writer<'_>) {
+        w.put_list(&self.names);
+    }
+}
+
+impl crate::checkpoint::codec::Get for Interner {
+    fn get(r: &mut crate::checkpoint::codec::Reader<'_>) -> crate::checkpoint::codec::Got<Self> {
+        let names: Vec<Arc<str>> = r.get_list("names")?;
+        let mut ids = FastMap::default();
+        ids.reserve(names.len());
+        for (i, n) in names.iter().enumerate() {
+            if ids.insert(n.clone(), i as u32).is_some() {
+                return Err(crate::checkpoint::codec::corrupt(format!(
+                    "the name `{n}` is interned twice"
+                )));
+            }
+        }
+        Ok(Interner { ids, names })
     }
 }
 

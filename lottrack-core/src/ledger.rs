@@ -221,6 +221,20 @@ impl Ledger {
         id
     }
 
+    /// Forgets the lots and containers created after the first `lots` and
+    /// `containers` (a rolled-back batch created them; nothing refers to them
+    /// any more).
+    pub(crate) fn truncate(&mut self, lots: usize, containers: usize) {
+        while self.lots.len() > lots {
+            let id = (self.lots.len() - 1) as u32;
+            let k = &self.lots[id as usize].key;
+            self.ids.remove(&(&*k.product, &*k.lot), |n| n == id);
+            self.lots.pop();
+        }
+        self.container_ids.truncate(containers);
+        self.containers.truncate(containers);
+    }
+
     /// The id of a container, creating its record if new.
     pub(crate) fn container(&mut self, name: &str) -> u32 {
         let id = self.container_ids.intern(name);
@@ -244,6 +258,199 @@ impl Ledger {
             }
         }
         out
+    }
+}
+
+/// The checkpoint form of the ledger (`checkpoint.rs`): lots with their
+/// movements, stock and statuses, then the containers. The key index is not
+/// written: it is rebuilt from the lots.
+pub(crate) mod checkpoint {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::checkpoint::Bounds;
+    use crate::checkpoint::codec::{Get, Got, Put, Reader, Writer, corrupt};
+
+    impl Put for Place {
+        #[inline]
+        fn put(&self, w: &mut Writer<'_>) {
+            match *self {
+                Place::Loc(l) => w.u32(l << 1),
+                Place::Container(c) => w.u32((c << 1) | 1),
+            }
+        }
+    }
+
+    /// A place whose location or container must exist.
+    #[inline]
+    fn get_place(r: &mut Reader<'_>, b: &Bounds) -> Got<Place> {
+        let v = r.u32()?;
+        let (id, bound, what) = match v & 1 {
+            0 => (v >> 1, b.places, "location"),
+            _ => (v >> 1, b.containers, "container"),
+        };
+        if id as usize >= bound {
+            return Err(crate::checkpoint::codec::bad_index(what, id, bound));
+        }
+        Ok(if v & 1 == 0 {
+            Place::Loc(id)
+        } else {
+            Place::Container(id)
+        })
+    }
+
+    const ROLES: [Role; 8] = [
+        Role::Received,
+        Role::Produced,
+        Role::Returned,
+        Role::Shipped,
+        Role::Consumed,
+        Role::Disposed,
+        Role::Adjusted,
+        Role::Transfer,
+    ];
+
+    impl Put for Movement {
+        #[inline]
+        fn put(&self, w: &mut Writer<'_>) {
+            w.u32(self.event);
+            self.place.put(w);
+            self.delta.put(w);
+            w.u8(ROLES.iter().position(|r| *r == self.role).unwrap_or(0) as u8);
+            self.party.put(w);
+        }
+    }
+
+    /// A movement whose event, place and party exist.
+    #[inline]
+    pub(crate) fn get_movement(r: &mut Reader<'_>, b: &Bounds) -> Got<Movement> {
+        let event = r.index(b.events, "movement event")?;
+        let place = get_place(r, b)?;
+        let delta = Decimal::get(r)?;
+        let role = r.u8()?;
+        let role = *ROLES
+            .get(role as usize)
+            .ok_or_else(|| corrupt(format!("movement role {role}")))?;
+        let party = Option::<std::num::NonZeroU32>::get(r)?;
+        if party.is_some_and(|p| p.get() as usize > b.parties) {
+            return Err(corrupt(format!("movement party {party:?}")));
+        }
+        Ok(Movement {
+            event,
+            place,
+            delta,
+            role,
+            party,
+        })
+    }
+
+    impl Put for LotStatus {
+        fn put(&self, w: &mut Writer<'_>) {
+            w.u8(LotStatus::ALL.iter().position(|s| s == self).unwrap_or(0) as u8);
+        }
+    }
+
+    impl Get for LotStatus {
+        fn get(r: &mut Reader<'_>) -> Got<Self> {
+            let s = r.u8()?;
+            LotStatus::ALL
+                .get(s as usize)
+                .copied()
+                .ok_or_else(|| corrupt(format!("lot status {s}")))
+        }
+    }
+
+    /// A status event `(event, status)` whose event exists.
+    pub(crate) fn get_status(r: &mut Reader<'_>, b: &Bounds) -> Got<(u32, LotStatus)> {
+        Ok((r.index(b.events, "status event")?, LotStatus::get(r)?))
+    }
+
+    impl LotRec {
+        fn put(&self, w: &mut Writer<'_>) {
+            // The product's name is the catalog's: only its id is written.
+            w.u32(self.product);
+            w.str(&self.key.lot);
+            self.attrs.put(w);
+            w.list(self.statuses(), |w, s| {
+                w.u32(s.0);
+                s.1.put(w);
+            });
+            w.list(&self.stock, |w, (p, q)| {
+                p.put(w);
+                q.put(w);
+            });
+            w.put_list(&self.moves);
+            w.u32(self.live_refs);
+        }
+
+        fn get(r: &mut Reader<'_>, catalog: &Catalog, b: &Bounds) -> Got<LotRec> {
+            let product = r.index(catalog.products.len(), "lot product")?;
+            let lot = r.arc_str()?;
+            let attrs = LotAttrsRec::get(r, b)?;
+            let statuses = r.list("statuses", 16, |r| get_status(r, b))?;
+            let stock = r.list("stock", 16, |r| Ok((get_place(r, b)?, Decimal::get(r)?)))?;
+            let moves = r.list("movements", 64, |r| get_movement(r, b))?;
+            if moves.windows(2).any(|m| m[0].event > m[1].event) {
+                return Err(corrupt(format!(
+                    "the movements of lot `{lot}` are out of order"
+                )));
+            }
+            Ok(LotRec {
+                key: LotKey {
+                    product: catalog.products.name(product).clone(),
+                    lot,
+                },
+                product,
+                attrs,
+                status_events: (!statuses.is_empty()).then(|| Box::new(statuses)),
+                stock,
+                moves,
+                live_refs: r.u32()?,
+            })
+        }
+    }
+
+    impl Ledger {
+        pub(crate) fn put(&self, w: &mut Writer<'_>) {
+            w.list(&self.lots, |w, l| l.put(w));
+            self.container_ids.put(w);
+            w.list(&self.containers, |w, c| {
+                w.opt(c.location.as_ref(), |w, l| w.u32(*l));
+                w.put_list(&c.lots);
+            });
+        }
+
+        pub(crate) fn get(r: &mut Reader<'_>, catalog: &Catalog, b: &Bounds) -> Got<Ledger> {
+            let lots = r.list("lots", b.lots, |r| LotRec::get(r, catalog, b))?;
+            if lots.len() != b.lots {
+                return Err(corrupt(format!(
+                    "{} lots where the header says {}",
+                    lots.len(),
+                    b.lots
+                )));
+            }
+            let container_ids = <crate::intern::Interner as Get>::get(r)?;
+            let containers = r.list("containers", b.containers, |r| {
+                let location = r.opt(|r| r.index(b.places, "container location"))?;
+                let lots = r.list("container lots", 64, |r| r.index(b.lots, "container lot"))?;
+                Ok(ContainerRec { location, lots })
+            })?;
+            if container_ids.len() != b.containers || containers.len() != b.containers {
+                return Err(corrupt("container count differs from the header"));
+            }
+            let mut ids = IdIndex::with_capacity(lots.len());
+            for n in 0..lots.len() as u32 {
+                ids.insert(n, |m| {
+                    let k = &lots[m as usize].key;
+                    (&*k.product, &*k.lot)
+                });
+            }
+            Ok(Ledger {
+                ids,
+                lots,
+                container_ids,
+                containers,
+            })
+        }
     }
 }
 

@@ -21,6 +21,7 @@
 pub mod balance;
 pub mod bitemporal;
 mod catalog;
+pub mod checkpoint;
 mod dot;
 pub mod epcis;
 pub mod error;

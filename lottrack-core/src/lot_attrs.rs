@@ -125,6 +125,47 @@ fn fill(slot: &mut Option<String>, value: &Option<String>) -> bool {
     }
 }
 
+/// The checkpoint form (`checkpoint.rs`).
+impl LotAttrsRec {
+    pub(crate) fn put(&self, w: &mut crate::checkpoint::codec::Writer<'_>) {
+        use crate::checkpoint::codec::Put;
+        self.expiry.put(w);
+        self.production_date.put(w);
+        self.given_by.put(w);
+        w.opt(self.more.as_deref(), |w, m| {
+            m.supplier.put(w);
+            m.supplier_lot.put(w);
+            m.origin.put(w);
+            m.expiry_source.put(w);
+        });
+    }
+
+    /// Reads what [`LotAttrsRec::put`] wrote; the giving event must exist.
+    pub(crate) fn get(
+        r: &mut crate::checkpoint::codec::Reader<'_>,
+        b: &crate::checkpoint::Bounds,
+    ) -> crate::checkpoint::codec::Got<Self> {
+        use crate::checkpoint::codec::Get;
+        let expiry = Option::<NaiveDate>::get(r)?;
+        let production_date = Option::<NaiveDate>::get(r)?;
+        let given_by = r.opt(|r| r.index(b.events, "expiry source event"))?;
+        let more = r.opt(|r| {
+            Ok(Box::new(LotMore {
+                supplier: Option::get(r)?,
+                supplier_lot: Option::get(r)?,
+                origin: Option::get(r)?,
+                expiry_source: Option::get(r)?,
+            }))
+        })?;
+        Ok(LotAttrsRec {
+            expiry,
+            production_date,
+            given_by,
+            more,
+        })
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

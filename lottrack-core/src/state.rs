@@ -201,6 +201,17 @@ pub(crate) struct State {
     pending: Vec<Vec<Undo>>,
 }
 
+/// The sizes of the index's tables at a point (see [`State::mark`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    events: usize,
+    lots: usize,
+    containers: usize,
+    places: usize,
+    parties: usize,
+    products: usize,
+}
+
 /// How a lot line resolves during validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LotRef {
@@ -245,6 +256,16 @@ impl State {
         self.pending.shrink_to_fit();
         self.ledger.shrink_to_fit();
         self.graph.shrink_to_fit();
+    }
+
+    /// Gives back the room only the index's large tables keep for growth (the
+    /// event, lot and link tables and the shared list of the lots events
+    /// changed): after a short replay on top of a checkpoint.
+    pub(crate) fn shrink_tables(&mut self) {
+        self.events.shrink_to_fit();
+        self.fx_lots.shrink_to_fit();
+        self.ledger.lots.shrink_to_fit();
+        self.graph.edges.shrink_to_fit();
     }
 
     /// The sequence number of event `idx` in the log: the log is gap-free from 1
@@ -406,6 +427,35 @@ impl State {
             EventBody::Void { target, .. } => self.event_index(target),
             _ => None,
         }
+    }
+
+    /// The sizes of the index's tables, to roll back to with
+    /// [`State::rollback_to`].
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            events: self.events.len(),
+            lots: self.ledger.lots.len(),
+            containers: self.ledger.containers.len(),
+            places: self.catalog.places.len(),
+            parties: self.catalog.party_names.len(),
+            products: self.catalog.products.len(),
+        }
+    }
+
+    /// Puts the index back exactly as it was at `mark`: the events applied
+    /// since are unapplied, and the lots, containers, names and products they
+    /// (or a rejected event's validation) created are forgotten, so a rejected
+    /// batch leaves no trace, not even an interned name.
+    pub(crate) fn rollback_to(&mut self, mark: &Mark) {
+        while self.events.len() > mark.events && self.unapply_last() {}
+        self.ledger.truncate(mark.lots, mark.containers);
+        self.graph.truncate_nodes(mark.lots);
+        self.catalog.places.truncate(mark.places);
+        self.catalog.party_names.truncate(mark.parties);
+        self.catalog.products.truncate(mark.products);
+        self.catalog.product_recs.truncate(mark.products);
+        self.catalog.live_lots.truncate(mark.products);
+        self.seal();
     }
 
     /// The events applied since the last seal are stored: their undo
@@ -1298,6 +1348,227 @@ fn restore(map: &mut FastMap<String, PartyRec>, name: String, prev: Option<Party
         }
         None => {
             map.remove(&name);
+        }
+    }
+}
+
+/// The checkpoint form of the index (`checkpoint.rs`): catalog, ledger, graph,
+/// the event records and the shared list of the lots each event changed. The
+/// event-id index is not written: it is rebuilt from the records.
+mod checkpoint {
+    use super::*;
+    use crate::checkpoint::Bounds;
+    use crate::checkpoint::codec::{Get, Got, Put, Reader, Writer, corrupt};
+    use crate::ledger::checkpoint::{get_movement, get_status};
+    use crate::model::Document;
+
+    impl Put for Deficit {
+        fn put(&self, w: &mut Writer<'_>) {
+            w.str(&self.event_id);
+            w.str(&self.product);
+            w.str(&self.lot);
+            w.str(&self.location);
+            self.requested.put(w);
+            self.on_hand.put(w);
+            w.str(&self.uom);
+        }
+    }
+
+    impl Get for Deficit {
+        fn get(r: &mut Reader<'_>) -> Got<Self> {
+            Ok(Deficit {
+                event_id: r.string()?,
+                product: r.string()?,
+                lot: r.string()?,
+                location: r.string()?,
+                requested: Decimal::get(r)?,
+                on_hand: Decimal::get(r)?,
+                uom: r.string()?,
+            })
+        }
+    }
+
+    impl Put for Document {
+        fn put(&self, w: &mut Writer<'_>) {
+            w.str(&self.doc_type);
+            w.str(&self.id);
+        }
+    }
+
+    impl Get for Document {
+        fn get(r: &mut Reader<'_>) -> Got<Self> {
+            Ok(Document {
+                doc_type: r.string()?,
+                id: r.string()?,
+            })
+        }
+    }
+
+    /// An index or [`NONE`].
+    fn get_link(r: &mut Reader<'_>, bound: usize, what: &str) -> Got<u32> {
+        match r.u32()? {
+            NONE => Ok(NONE),
+            v if (v as usize) < bound => Ok(v),
+            v => Err(crate::checkpoint::codec::bad_index(what, v, bound)),
+        }
+    }
+
+    /// A range `(start, end)` within `0..=bound`.
+    fn get_range(r: &mut Reader<'_>, bound: usize, what: &str) -> Got<(u32, u32)> {
+        let (a, b) = (r.u32()?, r.u32()?);
+        if a > b || b as usize > bound {
+            return Err(corrupt(format!(
+                "{what} {a}..{b} is out of range (0..{bound})"
+            )));
+        }
+        Ok((a, b))
+    }
+
+    impl EventRec {
+        fn put(&self, w: &mut Writer<'_>) {
+            w.u8(self.kind);
+            w.u32(self.location);
+            w.u32(self.voids);
+            w.u32(self.voided_by);
+            w.str(&self.id);
+            w.put_list(&self.docs);
+            w.i64(self.recorded_us);
+            self.time.put(w);
+            let fx = &self.effects;
+            w.u32(fx.lots.0);
+            w.u32(fx.lots.1);
+            w.u32(fx.edges.0);
+            w.u32(fx.edges.1);
+            w.opt(fx.rare.as_deref(), |w, rare| {
+                w.list(&rare.statuses, |w, s| {
+                    w.u32(s.0);
+                    s.1.put(w);
+                });
+                w.put_list(&rare.deficits);
+                w.list(&rare.voided_moves, |w, m| {
+                    w.u32(m.0);
+                    m.1.put(w);
+                });
+            });
+        }
+
+        fn get(r: &mut Reader<'_>, b: &Bounds, no_docs: &Arc<[Document]>) -> Got<EventRec> {
+            let kind = r.u8()?;
+            if kind as usize >= crate::event::KINDS.len() {
+                return Err(corrupt(format!("event kind {kind}")));
+            }
+            let location = get_link(r, b.places, "event location")?;
+            let voids = get_link(r, b.events, "voided event")?;
+            let voided_by = get_link(r, b.events, "voiding event")?;
+            let id = r.arc_str()?;
+            let docs: Vec<Document> = r.get_list("documents")?;
+            let docs = if docs.is_empty() {
+                no_docs.clone()
+            } else {
+                Arc::from(docs)
+            };
+            let recorded_us = r.i64()?;
+            let time = crate::event::Time::get(r)?;
+            let lots = get_range(r, b.fx_lots, "event lots")?;
+            let edges = get_range(r, b.edges, "event links")?;
+            let rare = r.opt(|r| {
+                let statuses = r.list("statuses", 64, |r| {
+                    let (lot, s) = get_status(r, b)?;
+                    if lot as usize >= b.lots {
+                        return Err(crate::checkpoint::codec::bad_index(
+                            "status lot",
+                            lot,
+                            b.lots,
+                        ));
+                    }
+                    Ok((lot, s))
+                })?;
+                let deficits = r.get_list("deficits")?;
+                let voided_moves = r.list("voided movements", 64, |r| {
+                    Ok((r.index(b.lots, "voided movement lot")?, get_movement(r, b)?))
+                })?;
+                Ok(Box::new(RareEffects {
+                    statuses,
+                    deficits,
+                    voided_moves,
+                }))
+            })?;
+            Ok(EventRec {
+                kind,
+                location,
+                voids,
+                voided_by,
+                id,
+                docs,
+                recorded_us,
+                time,
+                effects: Effects { lots, edges, rare },
+            })
+        }
+    }
+
+    impl State {
+        /// The sizes a checkpoint's header gives, so every index read back can
+        /// be checked.
+        pub(crate) fn bounds(&self) -> Bounds {
+            Bounds {
+                lots: self.ledger.lots.len(),
+                events: self.events.len(),
+                edges: self.graph.edges.len(),
+                places: self.catalog.places.len(),
+                containers: self.ledger.containers.len(),
+                parties: self.catalog.party_names.len(),
+                fx_lots: self.fx_lots.len(),
+            }
+        }
+
+        /// Writes the index. Nothing may be pending: the caller holds the store,
+        /// so every applied event is stored.
+        pub(crate) fn put(&self, w: &mut Writer<'_>) {
+            debug_assert!(self.pending.is_empty());
+            self.catalog.put(w);
+            self.ledger.put(w);
+            self.graph.put(w);
+            w.list(&self.events, |w, e| e.put(w));
+            w.put_list(&self.fx_lots);
+        }
+
+        /// Reads what [`State::put`] wrote, for an index of the sizes `b`.
+        pub(crate) fn get(r: &mut Reader<'_>, b: &Bounds) -> Got<State> {
+            let catalog = Catalog::get(r)?;
+            if catalog.places.len() != b.places || catalog.party_names.len() != b.parties {
+                return Err(corrupt("the catalog's sizes differ from the header"));
+            }
+            let ledger = Ledger::get(r, &catalog, b)?;
+            let graph = LotGraph::get(r, b)?;
+            let no_docs = catalog.no_docs.clone();
+            let events = r.list("events", b.events, |r| EventRec::get(r, b, &no_docs))?;
+            if events.len() != b.events {
+                return Err(corrupt(format!(
+                    "{} events where the header says {}",
+                    events.len(),
+                    b.events
+                )));
+            }
+            let fx_lots = r.list("event lots", b.fx_lots, |r| r.index(b.lots, "event lot"))?;
+            if fx_lots.len() != b.fx_lots {
+                return Err(corrupt(
+                    "the list of the lots events changed has the wrong size",
+                ));
+            }
+            let mut by_id = IdIndex::with_capacity(events.len());
+            for n in 0..events.len() as u32 {
+                by_id.insert(n, |m| &*events[m as usize].id);
+            }
+            Ok(State {
+                catalog,
+                ledger,
+                graph,
+                events,
+                by_id,
+                fx_lots,
+                pending: Vec::new(),
+            })
         }
     }
 }

@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, SubsecRound, Utc};
 
+use crate::checkpoint::{self, CheckpointInfo, OpenInfo};
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::event_log::{EventLog, decode};
@@ -77,6 +78,7 @@ pub struct Tracker {
     state: RwLock<State>,
     store: Mutex<Box<dyn EventStore>>,
     options: TrackerOptions,
+    open_info: OpenInfo,
 }
 
 impl std::fmt::Debug for Tracker {
@@ -100,6 +102,7 @@ impl Tracker {
             state: RwLock::new(State::default()),
             store: Mutex::new(Box::new(MemoryStore::new())),
             options,
+            open_info: OpenInfo::default(),
         }
     }
 
@@ -114,17 +117,87 @@ impl Tracker {
         Self::open_with(store, TrackerOptions::default())
     }
 
-    /// Opens `store` with options and replays its log.
+    /// Opens `store` with options and replays its log: from the store's
+    /// checkpoint when it has one that matches the log (only the events after
+    /// it are replayed; see [`crate::checkpoint`] and [`Tracker::open_info`]),
+    /// else from the first event.
     pub fn open_with(store: impl EventStore + 'static, options: TrackerOptions) -> Result<Tracker> {
-        let t = Tracker {
-            state: RwLock::new(State::default()),
-            store: Mutex::new(Box::new(store)),
+        let mut store: Box<dyn EventStore> = Box::new(store);
+        let mut open_info = OpenInfo::default();
+        let mut state = State::default();
+        if let Some(path) = store.checkpoint_path().filter(|p| p.exists()) {
+            match checkpoint::load(&path, &mut *store) {
+                Ok(loaded) => {
+                    open_info.checkpoint_seq = Some(loaded.last_seq());
+                    state = loaded;
+                }
+                Err(why) => {
+                    open_info.checkpoint_skipped =
+                        Some(format!("checkpoint {} not used: {why}", path.display()))
+                }
+            }
+        }
+        let mut t = Tracker {
+            state: RwLock::new(state),
+            store: Mutex::new(store),
             options,
+            open_info,
         };
-        t.sync()?;
-        // The replay built the index in bulk: give back the room kept for growth.
-        t.write().shrink_to_fit();
+        let replayed = t.sync()?;
+        t.open_info.replayed = replayed as u64;
+        // A replay builds the index in bulk: give back the room kept for growth
+        // (a checkpoint is read back at its size; a short replay after it only
+        // grew the tables).
+        let mut state = t.write();
+        if replayed * 2 >= state.events.len() {
+            state.shrink_to_fit();
+        } else if replayed > 0 {
+            state.shrink_tables();
+        }
+        drop(state);
         Ok(t)
+    }
+
+    /// How the index was built when the tracker was opened: from a checkpoint
+    /// (and which) or not, and how many events were replayed. A tracker made
+    /// with [`Tracker::in_memory`] replayed nothing.
+    ///
+    /// ```
+    /// let t = lottrack_core::Tracker::in_memory();
+    /// assert_eq!(t.open_info().replayed, 0);
+    /// assert_eq!(t.open_info().checkpoint_seq, None);
+    /// ```
+    pub fn open_info(&self) -> OpenInfo {
+        self.open_info.clone()
+    }
+
+    /// Saves the index of everything recorded so far beside the store, so the
+    /// next [`Tracker::open`] loads it and replays only the events recorded
+    /// after it (see [`crate::checkpoint`]). For a SQLite store the file is the
+    /// store's path with `.checkpoint` appended; it is replaced atomically.
+    ///
+    /// Queries run on while it is written; recording waits until it is done.
+    /// Fails with [`Error::Storage`] for a store that keeps no checkpoint (the
+    /// memory store, PostgreSQL) or when the file cannot be written.
+    ///
+    /// ```
+    /// let t = lottrack_core::Tracker::in_memory();
+    /// let err = t.write_checkpoint().unwrap_err();
+    /// assert!(err.to_string().contains("keeps no checkpoint"), "{err}");
+    /// ```
+    pub fn write_checkpoint(&self) -> Result<CheckpointInfo> {
+        let store = self.lock_store();
+        let path = store.checkpoint_path().ok_or_else(|| Error::Storage {
+            message: format!(
+                "the {} store keeps no checkpoint (only file stores such as SQLite do)",
+                store.describe()
+            ),
+        })?;
+        // Taken while the store is held, so no batch is half applied; the
+        // store is free again for reads while the index is written.
+        let state = self.read();
+        drop(store);
+        checkpoint::write(&state, &path)
     }
 
     /// Opens (or creates) the SQLite store at `path` and replays it.
@@ -245,6 +318,7 @@ impl Tracker {
         let mut state = self.write();
         let mut attempts = 0;
         loop {
+            let mark = state.mark();
             let base = state.events.len();
             let expected = state.last_seq();
             // Microseconds: what the stores keep, so a replay gives the same times.
@@ -327,8 +401,7 @@ impl Tracker {
                     return Ok(results);
                 }
                 Err(e) => {
-                    while state.events.len() > base && state.unapply_last() {}
-                    state.seal();
+                    state.rollback_to(&mark);
                     // Another writer got there first (a conflict), or this tracker
                     // is behind a shared store and judged the events on stale state:
                     // catch up and validate again.

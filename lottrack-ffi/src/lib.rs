@@ -14,6 +14,7 @@
 //!
 //! One module per C type or concern; this file only declares them.
 
+pub mod checkpoint;
 pub mod epcis;
 pub mod error;
 pub mod fsma;

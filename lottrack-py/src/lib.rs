@@ -4,6 +4,7 @@
 //! One file per Python class; this file only registers them. The bindings hold no
 //! domain logic: every rule lives in lottrack-core.
 
+mod checkpoint_info;
 mod convert;
 mod customer_exposure;
 mod customer_shipments;
@@ -23,6 +24,7 @@ mod lot_key;
 mod mass_balance;
 mod mock_recall;
 mod on_hand;
+mod open_info;
 mod party_info;
 mod pick;
 mod product_info;
@@ -77,6 +79,8 @@ fn _lottrack(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<event::PyEvent>()?;
     m.add_class::<deficit::PyDeficit>()?;
     m.add_class::<recorded::PyRecorded>()?;
+    m.add_class::<checkpoint_info::PyCheckpointInfo>()?;
+    m.add_class::<open_info::PyOpenInfo>()?;
     m.add_class::<import_summary::PyImportSummary>()?;
     m.add_class::<lot_info::PyLotInfo>()?;
     m.add_class::<unit_balance::PyUnitBalance>()?;

@@ -25,6 +25,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Value};
 
+use crate::checkpoint_info::PyCheckpointInfo;
 use crate::convert::{
     date_arg, json_attributes, json_date, json_documents, json_keys, json_lines, json_loads,
     json_quantity, json_time, lot_keys, opt_time_arg, py_to_json, quantity_arg, str_list, str_of,
@@ -40,6 +41,7 @@ use crate::location_info::{LocationView, PyLocationInfo};
 use crate::lot_info::PyLotInfo;
 use crate::mass_balance::PyMassBalance;
 use crate::mock_recall::PyMockRecall;
+use crate::open_info::PyOpenInfo;
 use crate::party_info::{PartyView, PyPartyInfo};
 use crate::product_info::PyProductInfo;
 use crate::recall_report::PyRecallReport;
@@ -1036,6 +1038,24 @@ impl PyTracker {
             })
             .or_raise(py)?;
         Ok(n)
+    }
+
+    /// Saves the index beside the SQLite store (its path with ``.checkpoint``
+    /// appended, replaced atomically), so the next ``Tracker.open`` of the file
+    /// loads it and replays only the events recorded after it. Raises
+    /// ``StorageError`` for an in-memory tracker or when the file cannot be
+    /// written. Queries run on meanwhile; recording waits.
+    fn write_checkpoint(&self, py: Python<'_>) -> PyResult<PyCheckpointInfo> {
+        let t = self.get()?;
+        py.detach(move || t.write_checkpoint())
+            .or_raise(py)
+            .map(PyCheckpointInfo)
+    }
+
+    /// How the index was built when the tracker was opened: the checkpoint
+    /// loaded, the events replayed, why a checkpoint was not used.
+    fn open_info(&self) -> PyResult<PyOpenInfo> {
+        Ok(PyOpenInfo(self.get()?.open_info()))
     }
 
     /// Reads events other writers appended to the store since the last read

@@ -63,3 +63,33 @@ def test_export_then_import_into_sqlite(design: lottrack.Tracker, tmp_path: Path
     with lottrack.Tracker.open(tmp_path / "imp.lottrack") as t:
         assert t.import_jsonl(src).recorded == 3
         assert answers(t) == answers(design)
+
+
+def test_a_checkpoint_is_loaded_on_open(db: Path) -> None:
+    with lottrack.Tracker.open(db) as t:
+        for ev in DESIGN_EVENTS:
+            t.record(ev)
+        info = t.write_checkpoint()
+        assert isinstance(info, lottrack.CheckpointInfo)
+        assert info.seq == len(DESIGN_EVENTS)
+        assert info.path == f"{db}.checkpoint"
+        assert Path(info.path).stat().st_size == info.bytes
+        assert info.to_dict() == {"path": info.path, "seq": info.seq, "bytes": info.bytes}
+        t.record(VOID_E3)
+        before = answers(t)
+    with lottrack.Tracker.open(db) as again:
+        opened = again.open_info()
+        assert (opened.checkpoint_seq, opened.replayed, opened.checkpoint_skipped) == (
+            len(DESIGN_EVENTS), 1, None)
+        assert answers(again) == before
+    # A damaged checkpoint is ignored: the whole log is replayed, and why is said.
+    Path(f"{db}.checkpoint").write_bytes(b"LTCKPT\r\n\x01\x00\x00\x00garbage")
+    with lottrack.Tracker.open(db) as third:
+        opened = third.open_info()
+        assert opened.checkpoint_seq is None
+        assert opened.replayed == len(DESIGN_EVENTS) + 1
+        assert "damaged" in (opened.checkpoint_skipped or "")
+        assert answers(third) == before
+    with pytest.raises(lottrack.StorageError, match="keeps no checkpoint"):
+        lottrack.Tracker().write_checkpoint()
+    assert lottrack.Tracker().open_info().replayed == 0

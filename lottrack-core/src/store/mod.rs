@@ -140,6 +140,20 @@ pub trait EventStore: Send {
 
     /// A short human-readable description (`"memory"`, `"sqlite:/path"`, …).
     fn describe(&self) -> String;
+
+    /// Where [`Tracker::write_checkpoint`](crate::Tracker::write_checkpoint)
+    /// saves the index of this store's log, and where
+    /// [`Tracker::open`](crate::Tracker::open) looks for it (see
+    /// [`crate::checkpoint`]); `None` (the default) when the store keeps no
+    /// checkpoint.
+    ///
+    /// ```
+    /// use lottrack_core::store::{EventStore, MemoryStore};
+    /// assert_eq!(MemoryStore::new().checkpoint_path(), None);
+    /// ```
+    fn checkpoint_path(&self) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// The error for a sequence number the log does not hold.

@@ -374,6 +374,14 @@ impl EventStore for SqliteStore {
         query_last(&self.conn).map_err(|e| self.err("read", e))
     }
 
+    /// The store's file with `.checkpoint` appended (`plant.lottrack` →
+    /// `plant.lottrack.checkpoint`).
+    fn checkpoint_path(&self) -> Option<PathBuf> {
+        let mut p = self.path.clone().into_os_string();
+        p.push(".checkpoint");
+        Some(PathBuf::from(p))
+    }
+
     fn describe(&self) -> String {
         format!("sqlite:{}", self.path.display())
     }

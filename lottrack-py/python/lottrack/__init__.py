@@ -44,6 +44,7 @@ from ._errors import (
 )
 from ._lottrack import (
     ERROR_KINDS,
+    CheckpointInfo,
     CustomerExposure,
     CustomerShipments,
     Deficit,
@@ -61,6 +62,7 @@ from ._lottrack import (
     MassBalance,
     MockRecall,
     OnHand,
+    OpenInfo,
     PartyInfo,
     Pick,
     ProductInfo,
@@ -87,6 +89,7 @@ _Sequence.register(Rows)
 
 __all__ = [
     "ERROR_KINDS",
+    "CheckpointInfo",
     "ConflictError",
     "CustomerExposure",
     "CustomerShipments",
@@ -117,6 +120,7 @@ __all__ = [
     "NonPositiveQuantityError",
     "NotAStoreError",
     "OnHand",
+    "OpenInfo",
     "PartyInfo",
     "Pick",
     "ProductInfo",

@@ -27,6 +27,7 @@ from ._lottrack import CustomerExposure as CustomerExposure
 from ._lottrack import CustomerShipments as CustomerShipments
 from ._lottrack import Deficit as Deficit
 from ._lottrack import Document as Document
+from ._lottrack import CheckpointInfo as CheckpointInfo
 from ._lottrack import EpcisImportSummary as EpcisImportSummary
 from ._lottrack import Event as Event
 from ._lottrack import ExposedLot as ExposedLot
@@ -40,6 +41,7 @@ from ._lottrack import LotKey as LotKey
 from ._lottrack import MassBalance as MassBalance
 from ._lottrack import MockRecall as MockRecall
 from ._lottrack import OnHand as OnHand
+from ._lottrack import OpenInfo as OpenInfo
 from ._lottrack import PartyInfo as PartyInfo
 from ._lottrack import Pick as Pick
 from ._lottrack import ProductInfo as ProductInfo
@@ -63,6 +65,7 @@ from ._lottrack import __version__ as __version__
 
 __all__ = [
     "ERROR_KINDS",
+    "CheckpointInfo",
     "ConflictError",
     "CustomerExposure",
     "CustomerShipments",
@@ -93,6 +96,7 @@ __all__ = [
     "NonPositiveQuantityError",
     "NotAStoreError",
     "OnHand",
+    "OpenInfo",
     "PartyInfo",
     "Pick",
     "ProductInfo",

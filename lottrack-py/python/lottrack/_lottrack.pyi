@@ -19,6 +19,7 @@ from typing import (
 )
 
 __all__ = [
+    "CheckpointInfo",
     "CustomerExposure",
     "CustomerShipments",
     "Deficit",
@@ -37,6 +38,7 @@ __all__ = [
     "MassBalance",
     "MockRecall",
     "OnHand",
+    "OpenInfo",
     "PartyInfo",
     "Pick",
     "ProductInfo",
@@ -433,6 +435,24 @@ class Recorded(_Row):
     def seq(self) -> int: ...
     @property
     def duplicate(self) -> bool: ...
+
+@final
+class CheckpointInfo(_Row):
+    @property
+    def path(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def bytes(self) -> int: ...
+
+@final
+class OpenInfo(_Row):
+    @property
+    def checkpoint_seq(self) -> int | None: ...
+    @property
+    def replayed(self) -> int: ...
+    @property
+    def checkpoint_skipped(self) -> str | None: ...
 
 @final
 class ImportSummary(_Row):
@@ -905,6 +925,8 @@ class Tracker:
     def export_jsonl(self, path: _PathLike) -> int: ...
     def import_epcis(self, path: _PathLike) -> EpcisImportSummary: ...
     def export_epcis(self, path: _PathLike) -> int: ...
+    def write_checkpoint(self) -> CheckpointInfo: ...
+    def open_info(self) -> OpenInfo: ...
     def sync(self) -> int: ...
     # queries
     def trace_forward(

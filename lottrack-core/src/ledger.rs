@@ -419,7 +419,14 @@ pub(crate) mod checkpoint {
             });
         }
 
-        pub(crate) fn get(r: &mut Reader<'_>, catalog: &Catalog, b: &Bounds) -> Got<Ledger> {
+        /// Reads the ledger, then runs `rest` (the decoding of what follows it)
+        /// while a second thread rebuilds the key index of the lots.
+        pub(crate) fn get_then<T>(
+            r: &mut Reader<'_>,
+            catalog: &Catalog,
+            b: &Bounds,
+            rest: impl FnOnce(&mut Reader<'_>) -> Got<T>,
+        ) -> Got<(Ledger, T)> {
             let lots = r.list("lots", b.lots, |r| LotRec::get(r, catalog, b))?;
             if lots.len() != b.lots {
                 return Err(corrupt(format!(
@@ -437,19 +444,30 @@ pub(crate) mod checkpoint {
             if container_ids.len() != b.containers || containers.len() != b.containers {
                 return Err(corrupt("container count differs from the header"));
             }
-            let mut ids = IdIndex::with_capacity(lots.len());
-            for n in 0..lots.len() as u32 {
-                ids.insert(n, |m| {
-                    let k = &lots[m as usize].key;
-                    (&*k.product, &*k.lot)
+            let (ids, rest) = std::thread::scope(|s| {
+                let ids = s.spawn(|| {
+                    let mut ids = IdIndex::with_capacity(lots.len());
+                    for n in 0..lots.len() as u32 {
+                        ids.insert(n, |m| {
+                            let k = &lots[m as usize].key;
+                            (&*k.product, &*k.lot)
+                        });
+                    }
+                    ids
                 });
-            }
-            Ok(Ledger {
-                ids,
+                let rest = rest(r);
+                let ids = ids
+                    .join()
+                    .map_err(|_| corrupt("the thread indexing the lots panicked"));
+                (ids, rest)
+            });
+            let ledger = Ledger {
+                ids: ids?,
                 lots,
                 container_ids,
                 containers,
-            })
+            };
+            Ok((ledger, rest?))
         }
     }
 }

@@ -1352,8 +1352,8 @@ fn restore(map: &mut FastMap<String, PartyRec>, name: String, prev: Option<Party
     }
 }
 
-/// The checkpoint form of the index (`checkpoint.rs`): catalog, ledger, graph,
-/// the event records and the shared list of the lots each event changed. The
+/// The checkpoint form of the index (`checkpoint.rs`): catalog, ledger, the
+/// event records, graph and the shared list of the lots each event changed. The
 /// event-id index is not written: it is rebuilt from the records.
 mod checkpoint {
     use super::*;
@@ -1507,6 +1507,18 @@ mod checkpoint {
         }
     }
 
+    /// The graph and the list of the lots each event changed.
+    fn get_graph_and_lots(r: &mut Reader<'_>, b: &Bounds) -> Got<(LotGraph, Vec<u32>)> {
+        let graph = LotGraph::get(r, b)?;
+        let fx_lots = r.list("event lots", b.fx_lots, |r| r.index(b.lots, "event lot"))?;
+        if fx_lots.len() != b.fx_lots {
+            return Err(corrupt(
+                "the list of the lots events changed has the wrong size",
+            ));
+        }
+        Ok((graph, fx_lots))
+    }
+
     impl State {
         /// The sizes a checkpoint's header gives, so every index read back can
         /// be checked.
@@ -1528,8 +1540,8 @@ mod checkpoint {
             debug_assert!(self.pending.is_empty());
             self.catalog.put(w);
             self.ledger.put(w);
-            self.graph.put(w);
             w.list(&self.events, |w, e| e.put(w));
+            self.graph.put(w);
             w.put_list(&self.fx_lots);
         }
 
@@ -1539,27 +1551,37 @@ mod checkpoint {
             if catalog.places.len() != b.places || catalog.party_names.len() != b.parties {
                 return Err(corrupt("the catalog's sizes differ from the header"));
             }
-            let ledger = Ledger::get(r, &catalog, b)?;
-            let graph = LotGraph::get(r, b)?;
             let no_docs = catalog.no_docs.clone();
-            let events = r.list("events", b.events, |r| EventRec::get(r, b, &no_docs))?;
-            if events.len() != b.events {
-                return Err(corrupt(format!(
-                    "{} events where the header says {}",
-                    events.len(),
-                    b.events
-                )));
-            }
-            let fx_lots = r.list("event lots", b.fx_lots, |r| r.index(b.lots, "event lot"))?;
-            if fx_lots.len() != b.fx_lots {
-                return Err(corrupt(
-                    "the list of the lots events changed has the wrong size",
-                ));
-            }
-            let mut by_id = IdIndex::with_capacity(events.len());
-            for n in 0..events.len() as u32 {
-                by_id.insert(n, |m| &*events[m as usize].id);
-            }
+            // The hash indexes are rebuilt on the second core while the next
+            // part is decoded: the lots' while the events are, the events'
+            // while the graph is.
+            let (ledger, (events, by_id, graph, fx_lots)) =
+                Ledger::get_then(r, &catalog, b, |r| {
+                    let events = r.list("events", b.events, |r| EventRec::get(r, b, &no_docs))?;
+                    if events.len() != b.events {
+                        return Err(corrupt(format!(
+                            "{} events where the header says {}",
+                            events.len(),
+                            b.events
+                        )));
+                    }
+                    let (by_id, rest) = std::thread::scope(|s| {
+                        let by_id = s.spawn(|| {
+                            let mut by_id = IdIndex::with_capacity(events.len());
+                            for n in 0..events.len() as u32 {
+                                by_id.insert(n, |m| &*events[m as usize].id);
+                            }
+                            by_id
+                        });
+                        let rest = get_graph_and_lots(r, b);
+                        let by_id = by_id
+                            .join()
+                            .map_err(|_| corrupt("the thread indexing the events panicked"));
+                        (by_id, rest)
+                    });
+                    let (graph, fx_lots) = rest?;
+                    Ok((events, by_id?, graph, fx_lots))
+                })?;
             Ok(State {
                 catalog,
                 ledger,

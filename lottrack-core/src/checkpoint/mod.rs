@@ -24,11 +24,13 @@
 //! chunks: `len: u32`, `len` bytes, an XXH64-style checksum of those bytes
 //! (`u64`); a chunk of length 0 ends the stream. The fields (see `codec.rs`) are:
 //! the log position (`seq`, the event id and recorded time at `seq`), the sizes
-//! of the index, then the index itself (catalog, ledger, graph, event records,
-//! the lots each event changed). The hash indexes are rebuilt on load.
+//! of the index, then the index itself (catalog, ledger, event records, graph,
+//! the lots each event changed). The hash indexes are not written.
 //!
 //! A second thread reads the file and checks each chunk while the calling thread
-//! decodes the previous one.
+//! decodes the previous one; the hash indexes are rebuilt on further threads
+//! while the next part is decoded (the lots' key index during the events, the
+//! event-id index during the graph).
 //!
 //! ```
 //! use lottrack_core::Tracker;

@@ -77,6 +77,47 @@ pub trait EventStore: Send {
         self.append(expected_last_seq, &events)
     }
 
+    /// [`EventStore::append`] of rows that arrive in chunks: `next(spent)`
+    /// gives back the previous chunk (empty at first) and returns `Ok(Some(chunk))`
+    /// for the next one, `Ok(None)` after the last, `Err` to abandon the batch.
+    /// Atomic like `append`: all rows are stored or none is, and an `Err` from
+    /// `next` is returned with nothing stored. Chunks go back to `next` with
+    /// their rows, so a caller on another thread frees them where it made them.
+    ///
+    /// A store that writes rows as they come ([`EventStore::streams_appends`])
+    /// lets the tracker validate the next events of a large batch while it
+    /// writes the previous ones. The default collects the rows, then calls
+    /// [`EventStore::append_owned`].
+    ///
+    /// ```
+    /// use lottrack_core::store::{EventStore, MemoryStore, NewEvent};
+    /// let mut s = MemoryStore::new();
+    /// let row = |i: u32| NewEvent { event_id: format!("E{i}"),
+    ///     recorded_at: "2026-01-01T00:00:00Z".into(), json: "{}".into() };
+    /// let mut chunks = vec![vec![row(1), row(2)], vec![row(3)]].into_iter();
+    /// assert_eq!(s.append_streamed(0, &mut |_spent| Ok(chunks.next())).unwrap(), 3);
+    /// let err = s.append_streamed(3, &mut |_| Err(lottrack_core::Error::Storage { message: "stop".into() }));
+    /// assert!(err.is_err());
+    /// assert_eq!(s.last_seq().unwrap(), 3);
+    /// ```
+    fn append_streamed(
+        &mut self,
+        expected_last_seq: u64,
+        next: &mut dyn FnMut(Vec<NewEvent>) -> Result<Option<Vec<NewEvent>>>,
+    ) -> Result<u64> {
+        let mut rows = Vec::new();
+        while let Some(mut chunk) = next(Vec::new())? {
+            rows.append(&mut chunk);
+        }
+        self.append_owned(expected_last_seq, rows)
+    }
+
+    /// Whether [`EventStore::append_streamed`] writes each row as it arrives
+    /// (false, the default: it collects them first).
+    fn streams_appends(&self) -> bool {
+        false
+    }
+
     /// Calls `visit` for every event with `seq > after_seq`, in sequence order.
     fn read_from(
         &mut self,

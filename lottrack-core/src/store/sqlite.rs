@@ -284,16 +284,15 @@ impl SqliteStore {
     }
 }
 
-impl EventStore for SqliteStore {
-    fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
-        if events.is_empty() {
-            let last = self.last_seq()?;
-            return if last == expected_last_seq {
-                Ok(last)
-            } else {
-                Err(stale(expected_last_seq, last))
-            };
-        }
+impl SqliteStore {
+    /// Inserts the rows `feed` hands to its callback, in one transaction after
+    /// `expected_last_seq`; nothing is stored when `feed` fails or the log moved
+    /// on.
+    fn insert_rows(
+        &mut self,
+        expected_last_seq: u64,
+        feed: impl FnOnce(&mut dyn FnMut(&NewEvent) -> Result<()>) -> Result<()>,
+    ) -> Result<u64> {
         let path = &self.path;
         let err = |action: &str, e| sqlite_err(path, action, e);
         // IMMEDIATE takes the write lock now, so no other connection can append
@@ -306,21 +305,57 @@ impl EventStore for SqliteStore {
         if last != expected_last_seq {
             return Err(stale(expected_last_seq, last)); // dropping `tx` rolls back
         }
+        let mut seq = last;
         {
             let mut insert = tx
                 .prepare_cached(INSERT_EVENT)
                 .map_err(|e| err("prepare an insert on", e))?;
-            for (seq, ev) in (last + 1..).zip(events) {
-                let seq = i64::try_from(seq).map_err(|_| Error::Storage {
+            // An error (from `feed` too) returns early: dropping `tx` rolls back.
+            feed(&mut |ev: &NewEvent| {
+                seq += 1;
+                let at = i64::try_from(seq).map_err(|_| Error::Storage {
                     message: format!("{}: sequence number overflow", path.display()),
                 })?;
                 insert
-                    .execute((seq, &ev.event_id, &ev.recorded_at, &ev.json))
+                    .execute((at, &ev.event_id, &ev.recorded_at, &ev.json))
                     .map_err(|e| insert_err(path, &ev.event_id, e))?;
-            }
+                Ok(())
+            })?;
+        }
+        if seq == last {
+            // Nothing to store: no transaction to commit.
+            return Ok(last);
         }
         tx.commit().map_err(|e| err("commit to", e))?;
-        Ok(last + events.len() as u64)
+        Ok(seq)
+    }
+}
+
+impl EventStore for SqliteStore {
+    fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
+        self.insert_rows(expected_last_seq, |insert| {
+            events.iter().try_for_each(insert)
+        })
+    }
+
+    fn append_streamed(
+        &mut self,
+        expected_last_seq: u64,
+        next: &mut dyn FnMut(Vec<NewEvent>) -> Result<Option<Vec<NewEvent>>>,
+    ) -> Result<u64> {
+        self.insert_rows(expected_last_seq, |insert| {
+            let mut spent = Vec::new();
+            while let Some(chunk) = next(spent)? {
+                chunk.iter().try_for_each(&mut *insert)?;
+                spent = chunk;
+            }
+            Ok(())
+        })
+    }
+
+    /// Rows are inserted as they arrive, in the batch's open transaction.
+    fn streams_appends(&self) -> bool {
+        true
     }
 
     fn read_from(

@@ -1,0 +1,165 @@
+//! Large batches into a store that writes rows as they come (SQLite) are
+//! validated on one thread while a second writes them, in one transaction: all
+//! of a batch is stored or none of it, whichever thread fails first, and the
+//! index after a failed batch is exactly as before.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::{answers, at, qty};
+use lottrack_core::store::{EventStore, MemoryStore, NewEvent, StoredEvent};
+use lottrack_core::{Error, Event, Result, Tracker};
+
+fn receipt(i: usize) -> Event {
+    Event::receive(
+        at("2026-03-01T08:00:00Z"),
+        "plant-1",
+        qty("spinach", &format!("L{i}"), "10", "kg"),
+        Some("farm-a"),
+    )
+    .with_id(&format!("R{i}"))
+}
+
+fn ship(i: usize, n: &str) -> Event {
+    Event::ship(
+        at("2026-03-02T08:00:00Z"),
+        "plant-1",
+        qty("spinach", &format!("L{i}"), n, "kg"),
+        "store-1",
+    )
+    .with_id(&format!("S{i}"))
+}
+
+fn stored_rows(path: &Path) -> u64 {
+    let mut s = lottrack_core::store::SqliteStore::open(path).unwrap();
+    s.last_seq().unwrap()
+}
+
+#[test]
+fn a_large_batch_is_stored_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plant.lottrack");
+    let t = Tracker::open_sqlite(&path).unwrap();
+    let batch: Vec<Event> = (0..600).map(receipt).collect();
+    let rec = t.record_batch(batch.clone()).unwrap();
+    assert_eq!(rec.len(), 600);
+    assert_eq!(rec[599].seq, 600);
+    assert!(rec.iter().all(|r| !r.duplicate));
+    assert_eq!(stored_rows(&path), 600);
+
+    // Event 450 of the next batch takes more than is on hand: nothing of the
+    // batch is stored, the index is as before.
+    let before = answers(&t);
+    let mut bad: Vec<Event> = (0..600).map(|i| ship(i, "4")).collect();
+    bad[450] = ship(450, "11");
+    let err = t.record_batch(bad).unwrap_err();
+    assert!(
+        matches!(&err, Error::InsufficientStock { event_id, .. } if event_id == "S450"),
+        "{err:?}"
+    );
+    assert_eq!(stored_rows(&path), 600);
+    assert_eq!(t.event_count(), 600);
+    assert_eq!(answers(&t), before);
+
+    // The same events again are duplicates (read back from the store).
+    let again = t.record_batch(batch).unwrap();
+    assert!(again.iter().all(|r| r.duplicate));
+    // An event twice in one large batch: the second is a duplicate of the first.
+    let mut twice: Vec<Event> = (0..300).map(|i| ship(i, "1")).collect();
+    twice.push(ship(7, "1"));
+    let rec = t.record_batch(twice).unwrap();
+    assert!(rec[300].duplicate && rec[300].seq == rec[7].seq);
+    assert_eq!(stored_rows(&path), 900);
+    drop(t);
+    let t = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(t.event_count(), 900);
+}
+
+#[test]
+fn a_stale_tracker_streams_after_catching_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.lottrack");
+    let a = Tracker::open_sqlite(&path).unwrap();
+    let b = Tracker::open_sqlite(&path).unwrap();
+    a.record(receipt(9999)).unwrap();
+    // B has not seen A's event: its streamed append meets a moved log, catches
+    // up and validates again.
+    let rec = b.record_batch((0..300).map(receipt).collect()).unwrap();
+    assert_eq!(rec[0].seq, 2);
+    assert_eq!(b.event_count(), 301);
+    assert_eq!(stored_rows(&path), 301);
+}
+
+/// A store that writes rows as they come and fails at row `fail_at` of a
+/// streamed append (nothing of that batch kept), like a disk filling up.
+struct Failing {
+    inner: MemoryStore,
+    fail_at: usize,
+    streamed: usize,
+}
+
+impl EventStore for Failing {
+    fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
+        self.inner.append(expected_last_seq, events)
+    }
+    fn append_streamed(
+        &mut self,
+        expected_last_seq: u64,
+        next: &mut dyn FnMut(Vec<NewEvent>) -> Result<Option<Vec<NewEvent>>>,
+    ) -> Result<u64> {
+        self.streamed += 1;
+        let mut rows = Vec::new();
+        let mut spent = Vec::new();
+        while let Some(chunk) = next(spent)? {
+            for r in &chunk {
+                if rows.len() == self.fail_at {
+                    return Err(Error::Storage {
+                        message: format!("disk full at row {}", rows.len()),
+                    });
+                }
+                rows.push(r.clone());
+            }
+            spent = chunk;
+        }
+        self.inner.append_owned(expected_last_seq, rows)
+    }
+    fn streams_appends(&self) -> bool {
+        true
+    }
+    fn read_from(
+        &mut self,
+        after_seq: u64,
+        visit: &mut dyn FnMut(StoredEvent) -> Result<()>,
+    ) -> Result<()> {
+        self.inner.read_from(after_seq, visit)
+    }
+    fn last_seq(&mut self) -> Result<u64> {
+        self.inner.last_seq()
+    }
+    fn describe(&self) -> String {
+        "failing".into()
+    }
+}
+
+#[test]
+fn a_writer_failing_mid_stream_stores_nothing_and_changes_nothing() {
+    let t = Tracker::open(Failing {
+        inner: MemoryStore::new(),
+        fail_at: 150,
+        streamed: 0,
+    })
+    .unwrap();
+    t.record(receipt(0)).unwrap();
+    let before = answers(&t);
+    let err = t.record_batch((1..400).map(receipt).collect()).unwrap_err();
+    assert_eq!(err.to_string(), "storage error: disk full at row 150");
+    assert_eq!(t.event_count(), 1);
+    assert_eq!(answers(&t), before);
+    assert!(t.lot(&lottrack_core::LotKey::new("spinach", "L1")).is_err());
+    // A small batch is not streamed (the failing row is never reached) and is
+    // stored.
+    t.record_batch((1..50).map(receipt).collect()).unwrap();
+    assert_eq!(t.event_count(), 50);
+}

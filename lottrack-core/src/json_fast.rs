@@ -13,7 +13,7 @@ pub(crate) fn event_json(ev: &Event) -> Option<String> {
     if !ev.extra.is_empty() {
         return None;
     }
-    let mut w = W(Vec::with_capacity(256));
+    let mut w = W(Vec::with_capacity(512));
     w.raw("{");
     w.key_str_first("event_id", &ev.event_id);
     w.key_str("kind", ev.body.kind());

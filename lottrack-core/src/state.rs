@@ -199,6 +199,17 @@ pub(crate) struct State {
     /// (a batch not yet stored can be rolled back exactly; once stored, this is
     /// dropped).
     pending: Vec<Vec<Undo>>,
+    /// Buffers reused by `plan` and `commit`.
+    spare: Spare,
+}
+
+/// Buffers a plan and its commit reuse from one event to the next (empty
+/// between events), so that applying an event does not allocate them anew.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Spare {
+    moves: Vec<PlannedMove>,
+    edges: Vec<PlannedEdge>,
+    lots: Vec<u32>,
 }
 
 /// The sizes of the index's tables at a point (see [`State::mark`]).
@@ -219,27 +230,35 @@ enum LotRef {
     New(usize),
 }
 
-struct NewLot {
-    key: LotKey,
-    product: String,
+/// A lot an event creates: its product and code as the event names them.
+struct NewLot<'a> {
+    product: &'a str,
+    lot: &'a str,
     attrs: LotAttrsRec,
 }
 
-/// The checked plan of one event, applied by `commit`.
+/// A stock movement of a plan: lot, place, signed quantity, role.
+type PlannedMove = (LotRef, Place, Decimal, Role);
+/// A link of a plan: input lot, output lot, quantity in, quantity out.
+type PlannedEdge = (LotRef, LotRef, Decimal, Decimal);
+
+/// The checked plan of one event, applied by `commit`. Names are borrowed from
+/// the event; the movement and link lists are the index's spare buffers
+/// (`State::spare`), handed back by `commit`.
 #[derive(Default)]
-struct Plan {
+struct Plan<'a> {
     /// Strict stock checks (else shortfalls become deficits).
     strict: bool,
     /// Gap mode (partner documents, replay): a take from a lot (or container) this
     /// tracker never saw creates it and records the whole take as a deficit.
     gaps: bool,
-    products: Vec<(String, ProductRec)>,
-    new_lots: Vec<NewLot>,
-    moves: Vec<(LotRef, Place, Decimal, Role)>,
-    edges: Vec<(LotRef, LotRef, Decimal, Decimal)>,
+    products: Vec<(&'a str, ProductRec)>,
+    new_lots: Vec<NewLot<'a>>,
+    moves: Vec<PlannedMove>,
+    edges: Vec<PlannedEdge>,
     statuses: Vec<(u32, LotStatus)>,
     containers: Vec<(u32, Option<u32>, Vec<LotRef>)>,
-    party: Option<(bool, String, PartyRec)>,
+    party: Option<(bool, &'a str, PartyRec)>,
     retract: Option<u32>,
     deficits: Vec<Deficit>,
     /// Existing lots whose attributes a receipt or output fills in.
@@ -638,17 +657,23 @@ impl State {
         }
     }
 
-    fn units_for<'a>(&'a self, plan: &'a Plan, product: &str) -> Option<&'a Units> {
+    fn units_for<'s>(&'s self, plan: &'s Plan<'_>, product: &str) -> Option<&'s Units> {
         plan.products
             .iter()
             .rev()
-            .find(|(p, _)| p == product)
+            .find(|(p, _)| *p == product)
             .map(|(_, r)| &r.units)
             .or_else(|| self.catalog.product(product).map(|(_, r)| &r.units))
     }
 
     /// Converts a line to base units, checking it is positive (or non-zero).
-    fn base_qty(&self, plan: &Plan, ev: &Event, line: &LotQty, signed: bool) -> Result<Decimal> {
+    fn base_qty(
+        &self,
+        plan: &Plan<'_>,
+        ev: &Event,
+        line: &LotQty,
+        signed: bool,
+    ) -> Result<Decimal> {
         let id = &ev.event_id;
         if signed {
             if line.quantity.is_zero() {
@@ -679,7 +704,7 @@ impl State {
 
     /// Resolves a lot that must already exist (in gap mode, one never seen is
     /// created, its product implied by the line's unit if unknown too).
-    fn existing(&self, plan: &mut Plan, ev: &Event, line: &LotQty) -> Result<LotRef> {
+    fn existing<'a>(&self, plan: &mut Plan<'a>, ev: &Event, line: &'a LotQty) -> Result<LotRef> {
         match self.lot_id(&line.product, &line.lot, &ev.event_id) {
             Ok(id) => Ok(LotRef::Existing(id)),
             Err(_) if plan.gaps => {
@@ -691,20 +716,23 @@ impl State {
     }
 
     /// Resolves a lot that may be created (receipt, transform output).
-    fn creatable(&self, plan: &mut Plan, line: &LotQty, attrs: LotAttrsRec) -> LotRef {
+    fn creatable<'a>(&self, plan: &mut Plan<'a>, line: &'a LotQty, attrs: LotAttrsRec) -> LotRef {
         if let Some(id) = self.ledger.live(&line.product, &line.lot) {
             if let Some(merged) = self.ledger.lots[id as usize].attrs.merged(&attrs) {
                 plan.lot_updates.push((id, merged));
             }
             return LotRef::Existing(id);
         }
-        let key = LotKey::new(&line.product, &line.lot);
-        if let Some(i) = plan.new_lots.iter().position(|n| n.key == key) {
+        if let Some(i) = plan
+            .new_lots
+            .iter()
+            .position(|n| n.product == line.product && n.lot == line.lot)
+        {
             return LotRef::New(i);
         }
         plan.new_lots.push(NewLot {
-            key,
-            product: line.product.clone(),
+            product: &line.product,
+            lot: &line.lot,
             attrs,
         });
         LotRef::New(plan.new_lots.len() - 1)
@@ -714,7 +742,7 @@ impl State {
     /// inputs when its product asks for it; records where the expiry came from.
     fn output_attrs(
         &self,
-        plan: &Plan,
+        plan: &Plan<'_>,
         ev: &Event,
         product: &str,
         given: &LotAttrs,
@@ -728,7 +756,7 @@ impl State {
             .products
             .iter()
             .rev()
-            .find(|(p, _)| p == product)
+            .find(|(p, _)| *p == product)
             .map(|(_, r)| r.rules.inherit_expiry)
             .or_else(|| {
                 self.catalog
@@ -761,10 +789,10 @@ impl State {
     }
 
     /// Declares a product implicitly (first receipt or output) with the line's unit.
-    fn implicit_product(&self, plan: &mut Plan, line: &LotQty) {
+    fn implicit_product<'a>(&self, plan: &mut Plan<'a>, line: &'a LotQty) {
         if self.units_for(plan, &line.product).is_none() {
             plan.products.push((
-                line.product.clone(),
+                &line.product,
                 ProductRec {
                     units: Units::new(&line.uom),
                     uom: Arc::from(line.uom.as_str()),
@@ -789,7 +817,7 @@ impl State {
     /// Checks a take against stock, accounting for earlier takes in the same plan.
     fn take(
         &self,
-        plan: &mut Plan,
+        plan: &mut Plan<'_>,
         ev: &Event,
         lot: LotRef,
         place: Place,
@@ -810,13 +838,13 @@ impl State {
                 if qty > planned {
                     plan.deficits.push(Deficit {
                         event_id: ev.event_id.clone(),
-                        product: n.key.product.to_string(),
-                        lot: n.key.lot.to_string(),
+                        product: n.product.to_string(),
+                        lot: n.lot.to_string(),
                         location: self.place_name(place),
                         requested: qty,
                         on_hand: planned,
                         uom: self
-                            .units_for(plan, &n.product)
+                            .units_for(plan, n.product)
                             .map(|u| u.base.clone())
                             .unwrap_or_default(),
                     });
@@ -866,10 +894,12 @@ impl State {
         Ok(())
     }
 
-    fn plan(&mut self, ev: &Event, strict: bool, gaps: bool) -> Result<Plan> {
+    fn plan<'a>(&mut self, ev: &'a Event, strict: bool, gaps: bool) -> Result<Plan<'a>> {
         let mut plan = Plan {
             strict,
             gaps,
+            moves: std::mem::take(&mut self.spare.moves),
+            edges: std::mem::take(&mut self.spare.edges),
             ..Plan::default()
         };
         let id: &str = &ev.event_id;
@@ -1140,7 +1170,7 @@ impl State {
                     }
                 }
                 plan.products.push((
-                    product.clone(),
+                    product,
                     ProductRec {
                         uom: Arc::from(uom.as_str()),
                         units: Units {
@@ -1161,7 +1191,7 @@ impl State {
             EventBody::Party { party, name, role } => {
                 plan.party = Some((
                     true,
-                    party.clone(),
+                    party,
                     PartyRec {
                         name: name.clone(),
                         role: role.clone(),
@@ -1175,7 +1205,7 @@ impl State {
             } => {
                 plan.party = Some((
                     false,
-                    location.clone(),
+                    location,
                     PartyRec {
                         name: name.clone(),
                         role: party.clone(),
@@ -1215,7 +1245,7 @@ impl State {
 
     fn commit(
         &mut self,
-        plan: Plan,
+        plan: Plan<'_>,
         idx: u32,
         time_ms: i64,
         party: Option<u32>,
@@ -1234,23 +1264,23 @@ impl State {
             ..RareEffects::default()
         };
         for (name, rec) in plan.products {
-            let pid = self.catalog.products.intern(&name);
+            let pid = self.catalog.products.intern(name);
             let prev = self.catalog.product_by_id(pid).cloned();
             undo.push(Undo::Product(pid, prev));
-            self.catalog.set_product(&name, rec);
+            self.catalog.set_product(name, rec);
         }
         for (id, attrs) in plan.lot_updates {
             let r = &mut self.ledger.lots[id as usize];
             undo.push(Undo::Lot(id, std::mem::replace(&mut r.attrs, attrs)));
         }
-        let mut new_ids = Vec::with_capacity(plan.new_lots.len());
+        let mut new_ids = std::mem::take(&mut self.spare.lots);
         for n in plan.new_lots {
-            let pid = self.catalog.products.intern(&n.product);
+            let pid = self.catalog.products.intern(n.product);
             // The lot's product name is the catalog's: one string per product,
             // not one per lot (heap, and a shared count for report rows).
             let key = LotKey {
                 product: self.catalog.products.name(pid).clone(),
-                lot: n.key.lot.clone(),
+                lot: Arc::from(n.lot),
             };
             let id = self.ledger.get_or_create(&key, pid);
             let r = &mut self.ledger.lots[id as usize];
@@ -1268,7 +1298,8 @@ impl State {
                 lots.push(lot);
             }
         };
-        for (lot, place, delta, role) in plan.moves {
+        let mut moves = plan.moves;
+        for (lot, place, delta, role) in moves.drain(..) {
             let lot = resolve(lot);
             let m = Movement {
                 event: idx,
@@ -1281,7 +1312,9 @@ impl State {
             touch(&mut self.fx_lots, lot);
         }
         let first_edge = self.graph.edges.len() as u32;
-        for (from, to, qi, qo) in plan.edges {
+        self.spare.moves = moves;
+        let mut edges = plan.edges;
+        for (from, to, qi, qo) in edges.drain(..) {
             let e = self.graph.add_edge(Edge {
                 from: resolve(from),
                 to: resolve(to),
@@ -1293,6 +1326,7 @@ impl State {
             });
             debug_assert_eq!(e + 1, self.graph.edges.len() as u32);
         }
+        self.spare.edges = edges;
         let edges = (first_edge, self.graph.edges.len() as u32);
         rare.statuses.reserve_exact(plan.statuses.len());
         for (lot, s) in plan.statuses {
@@ -1317,16 +1351,18 @@ impl State {
             } else {
                 &mut self.catalog.locations
             };
-            let prev = map.insert(name.clone(), rec);
+            let prev = map.insert(name.to_string(), rec);
             undo.push(if is_party {
-                Undo::Party(name, prev)
+                Undo::Party(name.to_string(), prev)
             } else {
-                Undo::Location(name, prev)
+                Undo::Location(name.to_string(), prev)
             });
         }
         for i in first_lot..self.fx_lots.len() {
             self.inc_live(self.fx_lots[i]);
         }
+        new_ids.clear();
+        self.spare.lots = new_ids;
         let lots_range = (first_lot as u32, self.fx_lots.len() as u32);
         let _ = plan.retract;
         let rare = (!rare.statuses.is_empty() || !rare.deficits.is_empty()).then(|| Box::new(rare));
@@ -1590,6 +1626,7 @@ mod checkpoint {
                 by_id,
                 fx_lots,
                 pending: Vec::new(),
+                spare: Spare::default(),
             })
         }
     }

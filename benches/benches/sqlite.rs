@@ -1,5 +1,6 @@
-//! Ingest into the SQLite store (single events, batches of 1 000) and reopening
-//! (replaying) a store, in a temporary directory.
+//! Ingest into the SQLite store (single events, batches of 1 000), reopening a
+//! store by replaying its log or from its checkpoint, and writing a checkpoint,
+//! in a temporary directory.
 //!
 //! `LOTTRACK_BENCH_SCALE=10k|100k|1m` (default 100k lots). Single-event appends
 //! run on the first 300 (`synchronous=FULL`: one fsync each) or 2 000
@@ -69,12 +70,16 @@ fn sqlite(c: &mut Criterion) {
     });
     g.finish();
 
-    // Reopen: replay a store holding every event.
+    // Reopen: replay a store holding every event; load another one's checkpoint.
     let path = dir.path().join("reopen.lottrack");
-    {
-        let t = Tracker::open_sqlite(&path).unwrap();
+    let checkpointed = dir.path().join("checkpointed.lottrack");
+    for p in [&path, &checkpointed] {
+        let t = Tracker::open_sqlite(p).unwrap();
         for chunk in events.chunks(1000) {
             t.record_batch(chunk.to_vec()).unwrap();
+        }
+        if p == &checkpointed {
+            t.write_checkpoint().unwrap();
         }
     }
     let mut g = c.benchmark_group(format!("reopen_sqlite/{label}"));
@@ -86,6 +91,18 @@ fn sqlite(c: &mut Criterion) {
             assert_eq!(t.event_count(), events.len());
             t
         })
+    });
+    g.bench_function("open_from_checkpoint", |b| {
+        b.iter(|| {
+            let t = Tracker::open_sqlite(&checkpointed).unwrap();
+            assert_eq!(t.open_info().replayed, 0);
+            assert_eq!(t.event_count(), events.len());
+            t
+        })
+    });
+    let t = Tracker::open_sqlite(&checkpointed).unwrap();
+    g.bench_function("write_checkpoint", |b| {
+        b.iter(|| t.write_checkpoint().unwrap())
     });
     g.finish();
 }

@@ -54,7 +54,9 @@ impl EventStore for MemoryStore {
             });
         }
         self.rows.reserve(events.len());
-        for (i, e) in events.into_iter().enumerate() {
+        for (i, mut e) in events.into_iter().enumerate() {
+            // Kept for the tracker's life: without the room a writer left.
+            e.json.shrink_to_fit();
             self.rows.push(StoredEvent {
                 seq: last + 1 + i as u64,
                 event_id: e.event_id,

@@ -179,28 +179,76 @@ fn a_store_without_a_checkpoint_location_refuses_and_a_failed_write_is_an_error(
     assert!(matches!(err, Error::Storage { .. }), "{err:?}");
     assert!(err.to_string().contains("memory"), "{err}");
 
-    // The temporary file cannot be created (a directory is in its way): the
-    // error names the file, and the old checkpoint stays.
+    // The checkpoint cannot be put in place (a directory is in its way): the
+    // error names the file, and no temporary file is left behind.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plant.lottrack");
     let t = Tracker::open_sqlite(&path).unwrap();
     t.record(receipt("R-1", "L1")).unwrap();
-    t.write_checkpoint().unwrap();
-    let before = std::fs::read(checkpoint_of(&path)).unwrap();
-    t.record(receipt("R-2", "L2")).unwrap();
-    let mut tmp = checkpoint_of(&path).into_os_string();
-    tmp.push(".tmp");
-    std::fs::create_dir(&tmp).unwrap();
+    let cp = checkpoint_of(&path);
+    std::fs::create_dir(&cp).unwrap();
+    std::fs::write(cp.join("keep"), "x").unwrap();
     let err = t.write_checkpoint().unwrap_err();
     assert!(matches!(err, Error::Storage { .. }), "{err:?}");
     assert!(
         err.to_string().contains("plant.lottrack.checkpoint"),
         "{err}"
     );
-    assert_eq!(std::fs::read(checkpoint_of(&path)).unwrap(), before);
-    std::fs::remove_dir(&tmp).unwrap();
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+    // A directory where the checkpoint should be is no checkpoint: skipped.
+    drop(t);
+    let t = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(t.open_info().checkpoint_seq, None);
+    assert!(t.open_info().checkpoint_skipped.is_some());
+    std::fs::remove_dir_all(&cp).unwrap();
+    t.write_checkpoint().unwrap();
+    t.record(receipt("R-2", "L2")).unwrap();
     drop(t);
     let t = Tracker::open_sqlite(&path).unwrap();
     assert_eq!(t.open_info().checkpoint_seq, Some(1));
     assert_eq!(t.open_info().replayed, 1);
+}
+
+#[test]
+fn two_trackers_writing_checkpoints_at_once_each_leave_a_whole_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plant.lottrack");
+    let a = Tracker::open_sqlite(&path).unwrap();
+    record_all_kinds(&a);
+    let b = Tracker::open_sqlite(&path).unwrap();
+    std::thread::scope(|s| {
+        for t in [&a, &b] {
+            s.spawn(move || {
+                for _ in 0..5 {
+                    t.write_checkpoint().unwrap();
+                }
+            });
+        }
+    });
+    let want = answers(&a);
+    drop((a, b));
+    let t = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(t.open_info().replayed, 0);
+    assert_eq!(answers(&t), want);
+}
+
+#[test]
+fn a_checkpoint_of_an_empty_store_replays_everything_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plant.lottrack");
+    let t = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(t.write_checkpoint().unwrap().seq, 0);
+    record_all_kinds(&t);
+    let want = answers(&t);
+    let n = t.event_count() as u64;
+    drop(t);
+    let t = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(t.open_info().checkpoint_seq, Some(0));
+    assert_eq!(t.open_info().replayed, n);
+    assert_eq!(answers(&t), want);
 }

@@ -160,16 +160,24 @@ struct Position {
 }
 
 /// Writes `state` (the index of the log up to its last event) to `path`: to a
-/// temporary file beside it first, flushed to disk, then renamed over `path`, so
-/// a crash leaves the old checkpoint or the new one, never half of one.
+/// temporary file beside it first (`<path>.<pid>-<n>.tmp`), flushed to disk,
+/// then renamed over `path`, so a crash leaves the old checkpoint or the new
+/// one, never half of one. A failure removes the temporary file.
 pub(crate) fn write(state: &State, path: &Path) -> Result<CheckpointInfo> {
     let io = |what: &str, e: std::io::Error| Error::Storage {
         message: format!("checkpoint {}: {what}: {e}", path.display()),
     };
+    // A name of its own, so that two processes writing checkpoints of one
+    // store at once each rename a whole file (the last one wins).
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
+    tmp.push(format!(
+        ".{}-{}.tmp",
+        std::process::id(),
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     let tmp = PathBuf::from(tmp);
-    let file = File::create(&tmp).map_err(|e| io("create", e))?;
+    let file = File::create_new(&tmp).map_err(|e| io("create a temporary file", e))?;
     let mut out = BufWriter::with_capacity(8 << 20, file);
     let written = (|| -> std::io::Result<u64> {
         out.write_all(MAGIC)?;
@@ -194,7 +202,10 @@ pub(crate) fn write(state: &State, path: &Path) -> Result<CheckpointInfo> {
         }
     };
     drop(out);
-    std::fs::rename(&tmp, path).map_err(|e| io("rename the temporary file", e))?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io("rename the temporary file over it", e));
+    }
     // The rename itself is durable once the directory is flushed.
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         File::open(dir)

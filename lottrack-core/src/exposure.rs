@@ -71,12 +71,15 @@ fn weigh(s: &State, lot: u32, qty: Decimal) -> Option<(String, Decimal)> {
     let rec = &s.ledger.lots[lot as usize];
     let units = &s.catalog.product_by_id(rec.product)?.units;
     if let Some((dim, f)) = fixed_unit(&units.base) {
-        return Some((dim.to_string(), qty * f));
+        return qty.checked_mul(f).map(|q| (dim.to_string(), q));
     }
     for (unit, per) in &units.conversions {
         if let Some((dim, f)) = fixed_unit(unit) {
             // one `unit` is `per` base units
-            return qty.checked_div(*per).map(|q| (dim.to_string(), q * f));
+            return qty
+                .checked_div(*per)
+                .and_then(|q| q.checked_mul(f))
+                .map(|q| (dim.to_string(), q));
         }
     }
     Some((units.base.clone(), qty))
@@ -176,7 +179,16 @@ pub(crate) fn exposure(s: &State, lot: &LotKey, opts: &TraceOptions) -> Result<E
                 }
                 weighed.push((*from, w));
             }
-            let all: Decimal = weighed.iter().map(|w| w.1).sum();
+            let Some(all) = weighed
+                .iter()
+                .try_fold(Decimal::ZERO, |a, w| a.checked_add(w.1))
+            else {
+                return Err(Error::InvalidField {
+                    event_id: s.events[event as usize].id.to_string(),
+                    field: "quantity".into(),
+                    reason: "the inputs of this transform are too large to add up exactly".into(),
+                });
+            };
             if all.is_zero() {
                 continue;
             }

@@ -211,7 +211,11 @@ fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> 
                 .entry(sh.party.to_string())
                 .or_insert((Vec::new(), Some(Decimal::ZERO)));
             entry.1 = match (entry.1, f, ratio) {
-                (Some(acc), Some(f), Some(sh_)) => Some(acc + sh.quantity * f * sh_),
+                (Some(acc), Some(f), Some(sh_)) => sh
+                    .quantity
+                    .checked_mul(f)
+                    .and_then(|q| q.checked_mul(sh_))
+                    .and_then(|q| acc.checked_add(q)),
                 _ => None,
             };
             entry.0.push(Shipment(sh));
@@ -268,9 +272,7 @@ fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> 
     let score = if root_quantity.is_zero() {
         Decimal::ZERO
     } else {
-        (accounted * Decimal::ONE_HUNDRED / root_quantity)
-            .round_dp(4)
-            .normalize()
+        crate::reporting::percent(accounted, root_quantity)
     };
     Ok(MockRecall {
         roots: roots
@@ -307,7 +309,9 @@ pub(crate) fn root_flow(
     let total_in = |lot: u32| -> Option<Decimal> {
         let f = factor_to(s, s.ledger.lots[lot as usize].product, unit)?;
         let mb = crate::balance::mass_balance(s, lot);
-        Some((mb.received + mb.produced) * f)
+        mb.received
+            .checked_add(mb.produced)
+            .and_then(|t| t.checked_mul(f))
     };
     let mut out: HashMap<u32, (Option<Decimal>, Option<Decimal>)> = HashMap::new();
     for i in order {
@@ -338,24 +342,36 @@ pub(crate) fn root_flow(
                         None => Some(Decimal::ZERO),
                     };
                     consumed = match (consumed, f, ratio) {
-                        (Some(c), Some(f), Some(r)) => Some(c - m.delta * f * r),
+                        (Some(c), Some(f), Some(r)) => m
+                            .delta
+                            .checked_mul(f)
+                            .and_then(|q| q.checked_mul(r))
+                            .and_then(|q| c.checked_sub(q)),
                         _ => None,
                     };
                 } else {
-                    produced_all = produced_all.zip(f).map(|(p, f)| p + m.delta * f);
+                    let q = f.and_then(|f| m.delta.checked_mul(f));
+                    produced_all = produced_all.zip(q).and_then(|(p, q)| p.checked_add(q));
                     if lot == n {
-                        produced_n = produced_n.zip(f).map(|(p, f)| p + m.delta * f);
+                        produced_n = produced_n.zip(q).and_then(|(p, q)| p.checked_add(q));
                     }
                 }
             }
             received = match (received, consumed, produced_all, produced_n) {
-                (Some(r), Some(c), Some(pa), Some(pn)) if !pa.is_zero() => Some(r + c * pn / pa),
+                (Some(r), Some(c), Some(pa), Some(pn)) if !pa.is_zero() => {
+                    // The product first, as exactly as it fits; past 28 digits
+                    // the share first (it is at most 1).
+                    c.checked_mul(pn)
+                        .and_then(|x| x.checked_div(pa))
+                        .or_else(|| pn.checked_div(pa).and_then(|x| c.checked_mul(x)))
+                        .and_then(|part| r.checked_add(part))
+                }
                 (Some(r), Some(_), Some(_), Some(_)) => Some(r),
                 _ => None,
             };
         }
         let ratio = match (received, total_in(n)) {
-            (Some(r), Some(t)) if !t.is_zero() => Some(r / t),
+            (Some(r), Some(t)) if !t.is_zero() => r.checked_div(t),
             (Some(_), Some(_)) => Some(Decimal::ZERO),
             _ => None,
         };

@@ -32,6 +32,46 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     }
 }
 
+/// The largest magnitude a quantity may have in its product's base unit,
+/// checked when an event is recorded: 10^20. A decimal holds 28 digits, so a
+/// lot's stock and balance sums cannot overflow before some 790 million such
+/// movements of one lot, and conversions into another unit ([`conversion_factor_problem`])
+/// stay within range.
+///
+/// ```
+/// assert_eq!(lottrack_core::quantity::max_base_quantity().to_string(), "100000000000000000000");
+/// ```
+pub fn max_base_quantity() -> Decimal {
+    Decimal::from(100_000_000_000_000_000_000_i128)
+}
+
+/// Why `base` (a quantity in its base unit) is outside the limit, if it is.
+///
+/// ```
+/// use lottrack_core::quantity::{base_quantity_problem, parse_decimal};
+/// assert_eq!(base_quantity_problem(parse_decimal("12.5").unwrap()), None);
+/// assert_eq!(base_quantity_problem(parse_decimal("1e20").unwrap()), None);
+/// assert!(base_quantity_problem(parse_decimal("1e21").unwrap()).is_some());
+/// ```
+pub fn base_quantity_problem(base: Decimal) -> Option<String> {
+    (base.abs() > max_base_quantity())
+        .then(|| "quantities may be at most 10^20 in the base unit".to_string())
+}
+
+/// Why a declared conversion factor (base units in one unit) is out of bounds,
+/// if it is: it must lie between 10^-9 and 10^9.
+///
+/// ```
+/// use lottrack_core::quantity::{conversion_factor_problem, parse_decimal};
+/// assert_eq!(conversion_factor_problem(parse_decimal("12").unwrap()), None);
+/// assert!(conversion_factor_problem(parse_decimal("1e12").unwrap()).is_some());
+/// ```
+pub fn conversion_factor_problem(factor: Decimal) -> Option<String> {
+    let (lo, hi) = (Decimal::new(1, 9), Decimal::from(1_000_000_000_i64));
+    (factor < lo || factor > hi)
+        .then(|| "a conversion factor must lie between 0.000000001 and 1000000000".to_string())
+}
+
 /// Formats a decimal without trailing zeros (`"500"`, `"0.25"`).
 ///
 /// ```

@@ -128,20 +128,47 @@ pub(crate) fn convert_balance(s: &State, lot: u32, unit: &str) -> Result<MassBal
         to: unit.to_string(),
     })?;
     let mb = mass_balance(s, lot);
-    let c = |d: Decimal| (d * f).normalize();
+    let c = |d: Decimal| {
+        d.checked_mul(f)
+            .map(|x| x.normalize())
+            .ok_or_else(|| too_large(d, s.catalog.base_uom(rec.product), unit))
+    };
     Ok(MassBalance {
         uom: unit.to_string(),
-        received: c(mb.received),
-        produced: c(mb.produced),
-        returned: c(mb.returned),
-        shipped: c(mb.shipped),
-        consumed: c(mb.consumed),
-        disposed: c(mb.disposed),
-        adjusted: c(mb.adjusted),
-        on_hand: c(mb.on_hand),
-        unaccounted: c(mb.unaccounted),
+        received: c(mb.received)?,
+        produced: c(mb.produced)?,
+        returned: c(mb.returned)?,
+        shipped: c(mb.shipped)?,
+        consumed: c(mb.consumed)?,
+        disposed: c(mb.disposed)?,
+        adjusted: c(mb.adjusted)?,
+        on_hand: c(mb.on_hand)?,
+        unaccounted: c(mb.unaccounted)?,
         ..mb
     })
+}
+
+/// The error for a quantity too large to express in another unit.
+fn too_large(d: Decimal, from: &str, unit: &str) -> Error {
+    Error::InvalidField {
+        event_id: String::new(),
+        field: "unit".into(),
+        reason: format!("{d} {from} is too large to express in `{unit}` exactly"),
+    }
+}
+
+/// `part` as a percentage of `whole`, to 4 places (the product first when it
+/// fits, so small figures stay exact).
+pub(crate) fn percent(part: Decimal, whole: Decimal) -> Decimal {
+    part.checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|x| x.checked_div(whole))
+        .or_else(|| {
+            part.checked_div(whole)
+                .and_then(|x| x.checked_mul(Decimal::ONE_HUNDRED))
+        })
+        .unwrap_or(Decimal::MAX)
+        .round_dp(4)
+        .normalize()
 }
 
 /// The verdict on a converted balance.
@@ -151,9 +178,7 @@ pub(crate) fn judge(balance: MassBalance, tolerance: Tolerance) -> UnitBalance {
     let accounted_pct = if total_in.is_zero() {
         Decimal::ONE_HUNDRED
     } else {
-        (accounted * Decimal::ONE_HUNDRED / total_in)
-            .round_dp(4)
-            .normalize()
+        percent(accounted, total_in)
     };
     UnitBalance {
         pass: tolerance.admits(accounted_pct),
@@ -222,10 +247,18 @@ impl Tracker {
                             from: s.catalog.base_uom(lr.product).to_string(),
                             to: unit.to_string(),
                         })?;
+                    let q = m
+                        .delta
+                        .checked_mul(f)
+                        .ok_or_else(|| too_large(m.delta, s.catalog.base_uom(lr.product), unit))?;
                     if m.delta < Decimal::ZERO {
-                        inputs -= m.delta * f;
+                        inputs = inputs
+                            .checked_sub(q)
+                            .ok_or_else(|| too_large(q, unit, unit))?;
                     } else {
-                        outputs += m.delta * f;
+                        outputs = outputs
+                            .checked_add(q)
+                            .ok_or_else(|| too_large(q, unit, unit))?;
                         if let Some(r) = s
                             .catalog
                             .product_by_id(lr.product)
@@ -241,13 +274,11 @@ impl Tracker {
                 let yield_pct = if inputs.is_zero() {
                     Decimal::ZERO
                 } else {
-                    (outputs * Decimal::ONE_HUNDRED / inputs)
-                        .round_dp(4)
-                        .normalize()
+                    percent(outputs, inputs)
                 };
-                let hundred = Decimal::ONE_HUNDRED;
-                let flagged = range
-                    .is_some_and(|(lo, hi)| yield_pct < lo * hundred || yield_pct > hi * hundred);
+                let pct = |r: Decimal| r.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(Decimal::MAX);
+                let flagged =
+                    range.is_some_and(|(lo, hi)| yield_pct < pct(lo) || yield_pct > pct(hi));
                 out.push(TransformYield {
                     event_id: rec.id.to_string(),
                     uom: unit.to_string(),
@@ -256,8 +287,8 @@ impl Tracker {
                     yield_pct,
                     expected_pct: range.map(|(lo, hi)| {
                         (
-                            (lo * hundred).normalize().to_string(),
-                            (hi * hundred).normalize().to_string(),
+                            pct(lo).normalize().to_string(),
+                            pct(hi).normalize().to_string(),
                         )
                     }),
                     flagged,

@@ -181,6 +181,9 @@ pub(crate) struct Stored {
     pub(crate) docs: Option<Arc<[crate::model::Document]>>,
     pub(crate) seq: u64,
     pub(crate) recorded_at: DateTime<Utc>,
+    /// Read back from the log (replay): recorded under the rules of its day, so
+    /// the limits on quantities and conversions are not checked again.
+    pub(crate) replayed: bool,
 }
 
 /// The whole in-memory index.
@@ -252,6 +255,9 @@ struct Plan<'a> {
     /// Gap mode (partner documents, replay): a take from a lot (or container) this
     /// tracker never saw creates it and records the whole take as a deficit.
     gaps: bool,
+    /// Check the limits of quantities and conversions (`quantity.rs`): when
+    /// recording, not when replaying.
+    limits: bool,
     products: Vec<(&'a str, ProductRec)>,
     new_lots: Vec<NewLot<'a>>,
     moves: Vec<PlannedMove>,
@@ -375,6 +381,7 @@ impl State {
             docs,
             seq,
             recorded_at,
+            replayed,
         } = stored;
         let idx = self.events.len() as u32;
         if seq != Self::seq(idx) {
@@ -387,7 +394,7 @@ impl State {
             });
         }
         let recorded_us = recorded_at.timestamp_micros();
-        let plan = self.plan(ev, strict, gaps)?;
+        let plan = self.plan(ev, strict, gaps, !replayed)?;
         let time_ms = ev.time.timestamp_millis();
         let party = match &ev.body {
             EventBody::Ship { customer, .. } | EventBody::Return { customer, .. } => {
@@ -699,7 +706,28 @@ impl State {
                 event_id: id.clone(),
                 product: line.product.clone(),
             })?;
-        units.to_base_or_err(line.quantity, &line.uom, id, &line.product)
+        let base = units.to_base_or_err(line.quantity, &line.uom, id, &line.product)?;
+        if plan.limits {
+            let exact = units
+                .factor(&line.uom)
+                .is_some_and(|f| base.scale() == line.quantity.scale() + f.scale());
+            let problem = if exact {
+                crate::quantity::base_quantity_problem(base)
+            } else {
+                Some("the conversion into the base unit is not exact".into())
+            };
+            if let Some(why) = problem {
+                return Err(Error::InvalidField {
+                    event_id: id.clone(),
+                    field: "quantity".into(),
+                    reason: format!(
+                        "{} {} of lot (`{}`, `{}`) is {} {}: {why}",
+                        line.quantity, line.uom, line.product, line.lot, base, units.base
+                    ),
+                });
+            }
+        }
+        Ok(base)
     }
 
     /// Resolves a lot that must already exist (in gap mode, one never seen is
@@ -894,10 +922,17 @@ impl State {
         Ok(())
     }
 
-    fn plan<'a>(&mut self, ev: &'a Event, strict: bool, gaps: bool) -> Result<Plan<'a>> {
+    fn plan<'a>(
+        &mut self,
+        ev: &'a Event,
+        strict: bool,
+        gaps: bool,
+        limits: bool,
+    ) -> Result<Plan<'a>> {
         let mut plan = Plan {
             strict,
             gaps,
+            limits,
             moves: std::mem::take(&mut self.spare.moves),
             edges: std::mem::take(&mut self.spare.edges),
             ..Plan::default()
@@ -1157,6 +1192,26 @@ impl State {
                 description,
                 rules,
             } => {
+                if plan.limits {
+                    for (unit, factor) in conversions {
+                        if let Some(why) = crate::quantity::conversion_factor_problem(*factor) {
+                            return Err(Error::field(
+                                id,
+                                "conversions",
+                                format!("`{unit}` = {factor} `{uom}`: {why}"),
+                            ));
+                        }
+                    }
+                    if let Some((lo, hi)) = rules.yield_range
+                        && !(lo > Decimal::ZERO && lo <= hi && hi <= Decimal::from(1_000_000))
+                    {
+                        return Err(Error::field(
+                            id,
+                            "yield_range",
+                            format!("[{lo}, {hi}] must have 0 < low <= high <= 1000000"),
+                        ));
+                    }
+                }
                 if let Some((pid, rec)) = self.catalog.product(product) {
                     let has_lots = self.catalog.live_lots(pid) > 0;
                     if rec.units.base != *uom && has_lots {
@@ -1213,7 +1268,55 @@ impl State {
                 ));
             }
         }
+        if plan.limits {
+            self.check_stock_exact(&plan, ev)?;
+        }
         Ok(plan)
+    }
+
+    /// Every stock the plan changes must stay exact: a decimal holds 28 digits,
+    /// and a sum that needs more would be rounded (or, past 10^28, overflow).
+    /// Within the limits of a quantity this takes a lot far beyond any real
+    /// one; it is refused rather than rounded.
+    fn check_stock_exact(&self, plan: &Plan<'_>, ev: &Event) -> Result<()> {
+        for (i, &(lot, place, _, _)) in plan.moves.iter().enumerate() {
+            let same = |m: &&PlannedMove| m.0 == lot && m.1 == place;
+            if plan.moves[..i].iter().any(|m| same(&m)) {
+                continue;
+            }
+            let mut stock = match lot {
+                LotRef::Existing(id) => self.ledger.lots[id as usize].at(place),
+                LotRef::New(_) => Decimal::ZERO,
+            };
+            for m in plan.moves[i..].iter().filter(same) {
+                let next = stock
+                    .checked_add(m.2)
+                    .filter(|r| r.scale() == stock.scale().max(m.2.scale()));
+                let Some(next) = next else {
+                    let (product, code) = match lot {
+                        LotRef::Existing(id) => {
+                            let k = &self.ledger.lots[id as usize].key;
+                            (k.product.to_string(), k.lot.to_string())
+                        }
+                        LotRef::New(k) => (
+                            plan.new_lots[k].product.to_string(),
+                            plan.new_lots[k].lot.to_string(),
+                        ),
+                    };
+                    return Err(Error::InvalidField {
+                        event_id: ev.event_id.clone(),
+                        field: "quantity".into(),
+                        reason: format!(
+                            "lot (`{product}`, `{code}`) at `{}` would hold {stock} + {}: more digits than a decimal keeps exactly (28)",
+                            self.place_name(place),
+                            m.2
+                        ),
+                    });
+                };
+                stock = next;
+            }
+        }
+        Ok(())
     }
 
     /// Later live events whose stock would go missing if `target` were voided.

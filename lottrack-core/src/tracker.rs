@@ -578,6 +578,7 @@ impl Batch<'_> {
                 docs: None,
                 seq,
                 recorded_at: self.now,
+                replayed: false,
             };
             state.apply_mode(ev, stored, self.strict, self.gaps)?;
             row(NewEvent {
@@ -732,6 +733,7 @@ fn catch_up(store: &mut dyn EventStore, state: &mut State) -> Result<usize> {
                 docs,
                 seq: row.seq,
                 recorded_at: *at,
+                replayed: true,
             };
             let res = state.apply_mode(ev, stored, false, true);
             // Replayed events are stored already: nothing to undo.

@@ -404,3 +404,88 @@ fn a_log_with_a_gap_is_refused_on_replay() {
         "{msg}"
     );
 }
+
+/// Quantities beyond the limit (10^20 in the base unit, converted exactly) and
+/// conversion factors beyond theirs are refused with the lot and numbers named,
+/// before anything changes: a second receipt of a huge quantity once overflowed
+/// the lot's stock with a panic.
+#[test]
+fn quantities_beyond_the_limits() {
+    let t = seeded();
+    let rx = |id: &str, q: &str, uom: &str| {
+        format!(
+            r#"{{"event_id":"{id}","kind":"receive","time":"2026-03-04T08:00:00Z","location":"plant-1","product":"spinach","lot":"F-100","quantity":"{q}","uom":"{uom}"}}"#
+        )
+    };
+    let e = rejects(&t, &rx("X1", "79228162514264337593543950335", "kg"));
+    assert_eq!(e.kind_name(), "InvalidField");
+    let m = e.to_string();
+    assert!(m.contains("event X1") && m.contains("`quantity`"), "{m}");
+    assert!(
+        m.contains("(`spinach`, `F-100`)") && m.contains("at most 10^20"),
+        "{m}"
+    );
+    let e = rejects(&t, &rx("X2", "100000000000000000000.5", "kg"));
+    assert!(e.to_string().contains("at most 10^20"), "{e}");
+    // At the bound, twice: the stock adds up without overflow, exactly.
+    t.record_json(&rx("OK1", "100000000000000000000", "kg"))
+        .expect("at the bound");
+    t.record_json(&rx("OK2", "99999999999999999999", "kg"))
+        .expect("under the bound");
+    // 1.25 lb is 0.5669904625 kg: the stock would need 31 digits. Refused,
+    // not rounded.
+    let e = rejects(&t, &rx("X3", "1.25", "lb"));
+    let m = e.to_string();
+    assert!(m.contains("200000000000000000299 + 0.5669904625"), "{m}");
+    assert!(m.contains("exactly (28)") && m.contains("`plant-1`"), "{m}");
+    t.record_json(&rx("OK3", "0.5", "kg")).expect("22 digits");
+    let mb = t
+        .mass_balance(&LotKey::new("spinach", "F-100"))
+        .expect("mb");
+    assert_eq!(mb.received.to_string(), "200000000000000000499.5");
+    assert!(mb.closes());
+
+    let p = |id: &str, unit: &str, factor: &str| {
+        format!(
+            r#"{{"event_id":"{id}","kind":"product","time":"2026-03-04T00:00:00Z","product":"oil","uom":"l","conversions":{{"{unit}":"{factor}"}}}}"#
+        )
+    };
+    let e = rejects(&t, &p("P2", "tank", "1000000000000"));
+    assert_eq!(e.kind_name(), "InvalidField");
+    let m = e.to_string();
+    assert!(m.contains("`conversions`") && m.contains("tank"), "{m}");
+    let e = rejects(&t, &p("P3", "drop", "0.0000000001"));
+    assert!(
+        e.to_string().contains("between 0.000000001 and 1000000000"),
+        "{e}"
+    );
+    // A conversion whose product needs more than a decimal's 28 digits is not
+    // rounded: refused.
+    t.record_json(&p("P4", "vial", "0.123456789012345678901"))
+        .expect("a fine factor");
+    let e = rejects(
+        &t,
+        r#"{"event_id":"X5","kind":"receive","time":"2026-03-04T08:00:00Z","location":"plant-1","product":"oil","lot":"O-1","quantity":"0.1234567891","uom":"vial"}"#,
+    );
+    assert!(e.to_string().contains("not exact"), "{e}");
+}
+
+/// A log written before the limits (or by another writer) replays as recorded.
+#[test]
+fn a_stored_quantity_beyond_the_limits_still_replays() {
+    use lottrack_core::store::{EventStore, MemoryStore, NewEvent};
+    let mut store = MemoryStore::new();
+    store
+        .append(
+            0,
+            &[NewEvent {
+                event_id: "OLD".into(),
+                recorded_at: "2026-03-01T00:00:00Z".into(),
+                json: r#"{"event_id":"OLD","kind":"receive","time":"2026-03-01T08:00:00Z","location":"a","product":"p","lot":"L","quantity":"10000000000000000","uom":"kg"}"#.into(),
+            }],
+        )
+        .expect("append");
+    let t = Tracker::open(store).expect("replays");
+    let mb = t.mass_balance(&LotKey::new("p", "L")).expect("mb");
+    assert_eq!(mb.on_hand.to_string(), "10000000000000000");
+}

@@ -143,7 +143,20 @@ impl Tracker {
             options,
             open_info,
         };
-        let replayed = t.sync()?;
+        let replayed = match t.sync() {
+            Ok(n) => n,
+            // The log after a checkpoint does not apply to it (a checkpoint
+            // written by a faulty build, or altered): replay the whole log.
+            Err(e) if t.open_info.checkpoint_seq.is_some() => {
+                *t.write() = State::default();
+                t.open_info.checkpoint_seq = None;
+                t.open_info.checkpoint_skipped = Some(format!(
+                    "the checkpoint was loaded, but the events after it did not apply to it ({e}); the whole log was replayed"
+                ));
+                t.sync()?
+            }
+            Err(e) => return Err(e),
+        };
         t.open_info.replayed = replayed as u64;
         // A replay builds the index in bulk: give back the room kept for growth
         // (a checkpoint is read back at its size; a short replay after it only

@@ -15,8 +15,10 @@
 //!
 //! Otherwise the tracker replays the whole log, as without a checkpoint, and
 //! [`OpenInfo::checkpoint_skipped`] says why: a stale, foreign, truncated or
-//! damaged checkpoint costs time, never an event. Deleting the file is always
-//! safe.
+//! damaged checkpoint costs time, never an event. So does one that loads but
+//! that the events after it do not apply to (written by a faulty build, or
+//! altered with its checksums made to match): the whole log is replayed then
+//! too. Deleting the file is always safe.
 //!
 //! # File format
 //!
@@ -346,4 +348,216 @@ fn read_chunk(file: &mut impl Read, mut buf: Vec<u8>) -> Got<Option<Vec<u8>>> {
         return Err(corrupt("a chunk's checksum does not match its bytes"));
     }
     Ok(Some(buf))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::{LotKey, TraceOptions, Tracker};
+
+    /// A small store with every kind of stock event, a container and a void.
+    fn store(dir: &Path) -> PathBuf {
+        let path = dir.join("fuzz.lottrack");
+        let t = Tracker::open_sqlite(&path).unwrap();
+        let ev = |id: &str, body: &str| {
+            format!(r#"{{"event_id":"{id}","time":"2026-03-01T08:00:00+01:00",{body}}}"#)
+        };
+        let line = |p: &str, l: &str, q: &str| {
+            format!(r#"{{"product":"{p}","lot":"{l}","quantity":"{q}","uom":"kg"}}"#)
+        };
+        for json in [
+            ev(
+                "P",
+                r#""kind":"product","product":"salad","uom":"kg","conversions":{"case":"12"}"#,
+            ),
+            ev(
+                "R1",
+                r#""kind":"receive","location":"a","product":"leaf","lot":"L1","quantity":"50.5","uom":"kg","supplier":"farm","expiry":"2026-03-20","documents":[{"type":"po","id":"PO-1"}]"#,
+            ),
+            ev(
+                "R2",
+                r#""kind":"receive","location":"a","product":"leaf","lot":"L2","quantity":"30","uom":"kg""#,
+            ),
+            ev(
+                "T1",
+                &format!(
+                    r#""kind":"transform","location":"a","inputs":[{},{}],"outputs":[{}]"#,
+                    line("leaf", "L1", "20"),
+                    line("leaf", "L2", "10"),
+                    line("salad", "S1", "24")
+                ),
+            ),
+            ev(
+                "K1",
+                &format!(
+                    r#""kind":"pack","location":"a","container":"C1","contents":[{}]"#,
+                    line("salad", "S1", "12")
+                ),
+            ),
+            ev(
+                "S1",
+                r#""kind":"ship","location":"a","container":"C1","customer":"shop""#,
+            ),
+            ev(
+                "M1",
+                r#""kind":"move","product":"leaf","lot":"L1","quantity":"5","uom":"kg","from_location":"a","to_location":"b""#,
+            ),
+            ev(
+                "H1",
+                r#""kind":"status","status":"hold","lots":[{"product":"leaf","lot":"L2"}]"#,
+            ),
+            ev(
+                "D1",
+                r#""kind":"dispose","location":"a","product":"leaf","lot":"L2","quantity":"1","uom":"kg","reason":"spoiled""#,
+            ),
+            ev(
+                "V1",
+                r#""kind":"void","target":"D1","reason":"incorrect_data""#,
+            ),
+        ] {
+            t.record_json(&json)
+                .unwrap_or_else(|e| panic!("{json}: {e}"));
+        }
+        t.write_checkpoint().unwrap();
+        // One event after it, replayed on top of the checkpoint at each open.
+        t.record_json(r#"{"event_id":"R3","kind":"receive","time":"2026-03-01T09:00:00Z","location":"a","product":"leaf","lot":"L1","quantity":"2","uom":"kg"}"#)
+            .unwrap();
+        path
+    }
+
+    /// Every query a reopened tracker answers, to run over a loaded index.
+    fn ask(t: &Tracker) {
+        let o = TraceOptions::default();
+        for (p, l) in [("leaf", "L1"), ("leaf", "L2"), ("salad", "S1")] {
+            let k = LotKey::new(p, l);
+            let _ = t.trace_forward(&k, &o);
+            let _ = t.trace_backward(&k, &o);
+            let _ = t.mass_balance(&k);
+            let _ = t.recall(std::slice::from_ref(&k), &o);
+            let _ = t.exposure(&k, &o);
+            let _ = t.history(&k);
+            let _ = t.lot(&k);
+        }
+        let _ = t.inventory();
+        let _ = t.events();
+        // And recording on top of it: a new lot, a take from an old one, a void.
+        for json in [
+            r#"{"event_id":"N1","kind":"receive","time":"2026-03-02T08:00:00Z","location":"a","product":"leaf","lot":"L9","quantity":"3","uom":"kg"}"#,
+            r#"{"event_id":"N2","kind":"ship","time":"2026-03-02T09:00:00Z","location":"a","product":"leaf","lot":"L1","quantity":"1","uom":"kg","customer":"shop"}"#,
+            r#"{"event_id":"N3","kind":"void","time":"2026-03-02T10:00:00Z","target":"N2","reason":"incorrect_data"}"#,
+            r#"{"event_id":"N4","kind":"void","time":"2026-03-02T10:00:00Z","target":"T1","reason":"incorrect_data"}"#,
+        ] {
+            let _ = t.record_json(json);
+        }
+        let _ = t.trace_forward(&LotKey::new("leaf", "L1"), &o);
+    }
+
+    /// A checkpoint that loads but that the events after it do not apply to
+    /// (here its products' base unit altered, checksum made to match): the
+    /// whole log is replayed instead, and `open_info` says so.
+    #[test]
+    fn a_checkpoint_the_log_does_not_apply_to_gives_way_to_a_full_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = store(dir.path());
+        let want = {
+            let t = Tracker::open_sqlite(&path).unwrap();
+            assert_eq!(t.open_info().replayed, 1);
+            t.mass_balance(&LotKey::new("leaf", "L1")).unwrap()
+        };
+        let cp = dir.path().join("fuzz.lottrack.checkpoint");
+        let mut bytes = std::fs::read(&cp).unwrap();
+        let len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let unit = b"\x02\x00\x00\x00\x00\x00\x00\x00kg";
+        let chunk = &mut bytes[16..16 + len];
+        let mut changed = 0;
+        for i in 0..chunk.len() - unit.len() {
+            if &chunk[i..i + unit.len()] == unit {
+                chunk[i + unit.len() - 1] = b'x';
+                changed += 1;
+            }
+        }
+        assert!(changed > 0);
+        let sum = codec::checksum(&bytes[16..16 + len]);
+        bytes[16 + len..24 + len].copy_from_slice(&sum.to_le_bytes());
+        std::fs::write(&cp, &bytes).unwrap();
+        let t = Tracker::open_sqlite(&path).unwrap();
+        let info = t.open_info();
+        assert_eq!(info.checkpoint_seq, None);
+        assert_eq!(info.replayed, t.event_count() as u64);
+        let why = info.checkpoint_skipped.unwrap_or_default();
+        assert!(why.contains("did not apply") && why.contains("R3"), "{why}");
+        assert_eq!(t.mass_balance(&LotKey::new("leaf", "L1")).unwrap(), want);
+    }
+
+    /// Chunks whose bytes were changed and whose checksums were made to match
+    /// again (what no random damage does, and only a writer bug or a forger
+    /// could): decoding fails with an error or yields an index the queries run
+    /// over; it never panics.
+    #[test]
+    fn altered_chunks_are_errors_or_usable_never_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = store(dir.path());
+        let cp = dir.path().join("fuzz.lottrack.checkpoint");
+        let good = std::fs::read(&cp).unwrap();
+        let pristine = std::fs::read(&path).unwrap();
+        // The chunks' payload ranges.
+        let mut chunks = Vec::new();
+        let mut at = 12;
+        loop {
+            let len = u32::from_le_bytes(good[at..at + 4].try_into().unwrap()) as usize;
+            if len == 0 {
+                break;
+            }
+            chunks.push((at + 4, len));
+            at += 12 + len;
+        }
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let (mut used, mut refused, mut fell_back) = (0, 0, 0);
+        for round in 0..400 {
+            let mut bytes = good.clone();
+            let (start, len) = chunks[next() as usize % chunks.len()];
+            for _ in 0..1 + round % 3 {
+                let i = start + next() as usize % len;
+                bytes[i] = match round % 4 {
+                    0 => bytes[i] ^ (1 << (next() % 8)),
+                    1 => 0xFF,
+                    2 => 0,
+                    _ => next() as u8,
+                };
+            }
+            let sum = codec::checksum(&bytes[start..start + len]);
+            bytes[start + len..start + len + 8].copy_from_slice(&sum.to_le_bytes());
+            std::fs::write(&cp, &bytes).unwrap();
+            // Each round starts from the same log (the last one recorded on top).
+            for side in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir.path().join(format!("fuzz.lottrack{side}")));
+            }
+            std::fs::write(&path, &pristine).unwrap();
+            let t = Tracker::open_sqlite(&path).unwrap();
+            let info = t.open_info();
+            if info.checkpoint_seq.is_some() {
+                used += 1;
+                assert_eq!(info.replayed, 1);
+                ask(&t);
+            } else {
+                refused += 1;
+                let why = info.checkpoint_skipped.clone().unwrap_or_default();
+                fell_back += usize::from(why.contains("did not apply"));
+                // Why: damaged, or a log position this store does not hold.
+                assert!(t.open_info().checkpoint_skipped.is_some());
+                assert_eq!(t.open_info().replayed, t.event_count() as u64);
+            }
+        }
+        assert!(
+            used > 0 && refused > 0,
+            "used {used}, refused {refused} ({fell_back} after loading)"
+        );
+    }
 }

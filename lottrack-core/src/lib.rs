@@ -19,6 +19,7 @@
 //! ```
 
 pub mod balance;
+mod batch;
 pub mod bitemporal;
 mod catalog;
 pub mod checkpoint;

@@ -51,23 +51,28 @@ fn sqlite(c: &mut Criterion) {
         });
     }
     g.throughput(Throughput::Elements(events.len() as u64));
-    g.bench_function("batch_1000_full", |b| {
-        b.iter_batched(
-            || (fresh(dir.path(), Synchronous::Full), events.clone()),
-            |(t, evs)| {
-                let mut evs = evs.into_iter();
-                loop {
-                    let chunk: Vec<_> = evs.by_ref().take(1000).collect();
-                    if chunk.is_empty() {
-                        break;
+    for (name, sync) in [
+        ("batch_1000_full", Synchronous::Full),
+        ("batch_1000_normal", Synchronous::Normal),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || (fresh(dir.path(), sync), events.clone()),
+                |(t, evs)| {
+                    let mut evs = evs.into_iter();
+                    loop {
+                        let chunk: Vec<_> = evs.by_ref().take(1000).collect();
+                        if chunk.is_empty() {
+                            break;
+                        }
+                        t.record_batch(chunk).unwrap();
                     }
-                    t.record_batch(chunk).unwrap();
-                }
-                t
-            },
-            BatchSize::PerIteration,
-        )
-    });
+                    t
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
     g.finish();
 
     // Reopen: replay a store holding every event; load another one's checkpoint.

@@ -3,7 +3,8 @@
 //! chain (default 100 k lots; `LOTTRACK_BENCH_SCALE`) in batches of 1 000, `ROUNDS`
 //! times (default 5), and prints events per second of each round. With
 //! `STORE=sqlite` the tracker records into a fresh SQLite file (synchronous FULL)
-//! in a temporary directory instead.
+//! in a temporary directory instead; `STORE=sqlite-normal` likewise with
+//! synchronous NORMAL.
 //!
 //! `cargo run --release -p lottrack-benches --example ingest_probe`
 
@@ -13,6 +14,7 @@ use std::time::Instant;
 
 use lottrack_benches::generator;
 use lottrack_core::Tracker;
+use lottrack_core::store::{SqliteOptions, Synchronous};
 
 fn main() {
     let lots = generator::scale_from_env(100_000);
@@ -22,12 +24,20 @@ fn main() {
     for _ in 0..rounds {
         let evs = events.clone();
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = std::env::var("STORE").is_ok_and(|s| s == "sqlite");
+        let store = std::env::var("STORE").unwrap_or_default();
         let t0 = Instant::now();
-        let t = if sqlite {
-            Tracker::open_sqlite(dir.path().join("ingest.db")).unwrap()
-        } else {
-            Tracker::in_memory()
+        let path = dir.path().join("ingest.db");
+        let t = match store.as_str() {
+            "sqlite" => Tracker::open_sqlite(&path).unwrap(),
+            "sqlite-normal" => Tracker::open_sqlite_with(
+                &path,
+                SqliteOptions {
+                    synchronous: Synchronous::Normal,
+                },
+                Default::default(),
+            )
+            .unwrap(),
+            _ => Tracker::in_memory(),
         };
         let mut evs = evs.into_iter();
         loop {

@@ -349,3 +349,36 @@ fn pg_append_behind_an_unrelated_event_catches_up_and_succeeds() {
             .is_empty()
     );
 }
+
+#[test]
+fn pg_a_process_checkpoint_of_the_shared_log() {
+    let Some(dsn) = test_dsn("pg_a_process_checkpoint_of_the_shared_log") else {
+        return;
+    };
+    let schema = Schema::new(&dsn, "checkpoint");
+    let dir = tempfile::tempdir().unwrap();
+    let cp = dir.path().join("plant-1.checkpoint");
+    let open = || {
+        let store = PostgresStore::connect_with_schema(&dsn, &schema.name)
+            .unwrap()
+            .with_checkpoint(&cp);
+        Tracker::open(store).unwrap()
+    };
+    let plant1 = open();
+    record_all_kinds(&plant1);
+    let n = plant1.event_count() as u64;
+    assert_eq!(plant1.write_checkpoint().unwrap().seq, n);
+    // Another plant appends; this process reopens from its checkpoint and
+    // reads only that event from the server.
+    let plant2 = schema.tracker();
+    plant2.record(receipt("R-2", "S2", "50", "plant")).unwrap();
+    drop(plant1);
+    let plant1 = open();
+    let info = plant1.open_info();
+    assert_eq!((info.checkpoint_seq, info.replayed), (Some(n), 1));
+    assert_eq!(answers(&plant1), answers(&plant2));
+    assert_gap_free(&plant1);
+    // Without the option there is no checkpoint to write.
+    let err = plant2.write_checkpoint().unwrap_err();
+    assert!(err.to_string().contains("keeps no checkpoint"), "{err}");
+}

@@ -366,25 +366,33 @@ impl PyTracker {
 
     /// Connects to the PostgreSQL store at ``dsn`` (``"host=... user=... dbname=..."``
     /// or a ``postgresql://`` URL) and replays it; the tables live in ``schema``
-    /// (created if absent), so several logs can share a database. Available when lottrack was built
+    /// (created if absent), so several logs can share a database. With
+    /// ``checkpoint``, this process keeps its checkpoint of the shared log at that
+    /// path (``write_checkpoint()`` writes it; opening loads it and reads only the
+    /// later events). Available when lottrack was built
     /// with the ``postgres`` feature (``maturin build --features postgres``);
     /// otherwise raises ``NotImplementedError``.
     #[staticmethod]
-    #[pyo3(signature = (dsn, *, schema = "public", lenient = false, max_conflict_retries = None))]
+    #[pyo3(signature = (dsn, *, schema = "public", lenient = false, max_conflict_retries = None,
+        checkpoint = None))]
     fn open_postgres(
         py: Python<'_>,
         dsn: &str,
         schema: &str,
         lenient: bool,
         max_conflict_retries: Option<u32>,
+        checkpoint: Option<PathBuf>,
     ) -> PyResult<Self> {
         #[cfg(feature = "postgres")]
         {
             let (dsn, schema) = (dsn.to_string(), schema.to_string());
             let t = py
                 .detach(move || {
-                    let store =
+                    let mut store =
                         lottrack_core::store::PostgresStore::connect_with_schema(&dsn, &schema)?;
+                    if let Some(path) = checkpoint {
+                        store = store.with_checkpoint(path);
+                    }
                     Tracker::open_with(store, options(lenient, max_conflict_retries))
                 })
                 .or_raise(py)?;
@@ -392,7 +400,7 @@ impl PyTracker {
         }
         #[cfg(not(feature = "postgres"))]
         {
-            let _ = (py, dsn, schema, lenient, max_conflict_retries);
+            let _ = (py, dsn, schema, lenient, max_conflict_retries, checkpoint);
             Err(pyo3::exceptions::PyNotImplementedError::new_err(
                 "this lottrack was built without PostgreSQL support; rebuild it with the \
                  `postgres` feature: maturin build --release --features postgres -m \

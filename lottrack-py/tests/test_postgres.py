@@ -43,3 +43,19 @@ def test_postgres_roundtrip_and_conflict(schema: str) -> None:
     assert c.mass_balance("rice", "R").to_dict() == a.mass_balance("rice", "R").to_dict()
     for t in (a, b, c):
         t.close()
+
+
+def test_postgres_checkpoint_of_this_process(schema: str, tmp_path) -> None:
+    assert DSN
+    cp = tmp_path / "plant-1.checkpoint"
+    a = lottrack.Tracker.open_postgres(DSN, schema=schema, checkpoint=cp)
+    a.receive(product="rice", lot="R", quantity=10, uom="kg", location="x", time=at(1))
+    assert a.write_checkpoint().seq == 1
+    a.ship(product="rice", lot="R", quantity=4, uom="kg", location="x", customer="c",
+           time=at(2))
+    a.close()
+    b = lottrack.Tracker.open_postgres(DSN, schema=schema, checkpoint=str(cp))
+    info = b.open_info()
+    assert (info.checkpoint_seq, info.replayed) == (1, 1)
+    assert b.mass_balance("rice", "R").on_hand == 6
+    b.close()

@@ -139,6 +139,8 @@ pub struct PostgresStore {
     quoted_schema: String,
     description: String,
     stmts: Statements,
+    /// Where this process keeps its checkpoint of the shared log, if it does.
+    checkpoint: Option<std::path::PathBuf>,
 }
 
 /// Statements prepared on the current connection (cleared on reconnect).
@@ -230,9 +232,30 @@ impl PostgresStore {
             quoted_schema: format!("\"{schema}\""),
             description,
             stmts: Statements::default(),
+            checkpoint: None,
         };
         store.ensure_schema(schema)?;
         Ok(store)
+    }
+
+    /// Keeps this process's checkpoint of the shared log at `path` (see
+    /// [`crate::checkpoint`]): [`Tracker::write_checkpoint`](crate::Tracker::write_checkpoint)
+    /// writes it there and [`Tracker::open`](crate::Tracker::open) loads it, then
+    /// reads only the events appended after it from the server. The log is
+    /// the same for every process, so a checkpoint any of them wrote is valid
+    /// for all; one the log has no room for is skipped as usual.
+    ///
+    /// ```
+    /// # fn main() -> lottrack_core::Result<()> {
+    /// # let Ok(dsn) = std::env::var("LOTTRACK_TEST_PG") else { return Ok(()) };
+    /// use lottrack_core::store::{EventStore, PostgresStore};
+    /// let store = PostgresStore::connect(&dsn)?.with_checkpoint("/var/lib/plant-1/log.checkpoint");
+    /// assert!(store.checkpoint_path().is_some());
+    /// # Ok(()) }
+    /// ```
+    pub fn with_checkpoint(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.checkpoint = Some(path.into());
+        self
     }
 
     fn table(&self, name: &str) -> String {
@@ -690,6 +713,10 @@ impl EventStore for PostgresStore {
 
     fn describe(&self) -> String {
         self.description.clone()
+    }
+
+    fn checkpoint_path(&self) -> Option<std::path::PathBuf> {
+        self.checkpoint.clone()
     }
 }
 

@@ -718,6 +718,7 @@ class Tracker:
         schema: str = "public",
         lenient: bool = False,
         max_conflict_retries: int | None = None,
+        checkpoint: _PathLike | None = None,
     ) -> Tracker: ...
     def close(self) -> None: ...
     @property

@@ -159,7 +159,14 @@ impl Batch<'_> {
                     stopped()
                 })
             };
-            let applied = self.apply(state, &mut |_, _| Err(stopped()), &mut |r| {
+            // No event of a streamed batch is in the index yet (checked by the
+            // caller), so none is read back from the store, which the writer holds.
+            let mut read_back = |_: &State, k: u32| {
+                Err(Error::Storage {
+                    message: format!("a streamed batch cannot read back stored event {k}"),
+                })
+            };
+            let applied = self.apply(state, &mut read_back, &mut |r| {
                 chunk.push(r);
                 if chunk.len() == STREAM_CHUNK {
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK));

@@ -360,7 +360,7 @@ pub(crate) mod checkpoint {
     }
 
     /// A status event `(event, status)` whose event exists.
-    pub(crate) fn get_status(r: &mut Reader<'_>, b: &Bounds) -> Got<(u32, LotStatus)> {
+    fn get_status(r: &mut Reader<'_>, b: &Bounds) -> Got<(u32, LotStatus)> {
         Ok((r.index(b.events, "status event")?, LotStatus::get(r)?))
     }
 

@@ -259,9 +259,21 @@ fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> 
     for r in &roots {
         match convert_balance(s, *r, unit) {
             Ok(mb) => {
-                root_quantity += mb.total_in();
-                accounted += mb.total_out() + mb.on_hand;
-                balances.push(judge(mb, tolerance));
+                // `convert_balance` checked that each lot's totals fit.
+                let sums = root_quantity
+                    .checked_add(mb.total_in())
+                    .zip(accounted.checked_add(mb.total_out() + mb.on_hand));
+                let Some((q, a)) = sums else {
+                    return Err(crate::error::Error::InvalidField {
+                        event_id: String::new(),
+                        field: "quantity".into(),
+                        reason: format!(
+                            "the roots' quantities are too large to add up in `{unit}`"
+                        ),
+                    });
+                };
+                (root_quantity, accounted) = (q, a);
+                balances.push(judge(mb, tolerance)?);
             }
             Err(_) => {
                 all_convertible = false;
@@ -272,7 +284,7 @@ fn mock_recall(s: &State, lots: &[LotKey], unit: &str, tolerance: Tolerance) -> 
     let score = if root_quantity.is_zero() {
         Decimal::ZERO
     } else {
-        crate::reporting::percent(accounted, root_quantity)
+        crate::reporting::percent(accounted, root_quantity)?
     };
     Ok(MockRecall {
         roots: roots

@@ -133,7 +133,7 @@ pub(crate) fn convert_balance(s: &State, lot: u32, unit: &str) -> Result<MassBal
             .map(|x| x.normalize())
             .ok_or_else(|| too_large(d, s.catalog.base_uom(rec.product), unit))
     };
-    Ok(MassBalance {
+    let mb = MassBalance {
         uom: unit.to_string(),
         received: c(mb.received)?,
         produced: c(mb.produced)?,
@@ -145,7 +145,19 @@ pub(crate) fn convert_balance(s: &State, lot: u32, unit: &str) -> Result<MassBal
         on_hand: c(mb.on_hand)?,
         unaccounted: c(mb.unaccounted)?,
         ..mb
-    })
+    };
+    // Its totals (`total_in`, `total_out`, what is accounted for) must fit too.
+    let total_in = mb
+        .received
+        .checked_add(mb.produced)
+        .and_then(|x| x.checked_add(mb.returned));
+    let accounted = [mb.consumed, mb.disposed, mb.adjusted, mb.on_hand]
+        .iter()
+        .try_fold(mb.shipped, |a, d| a.checked_add(*d));
+    if total_in.is_none() || accounted.is_none() {
+        return Err(too_large(mb.received, unit, unit));
+    }
+    Ok(mb)
 }
 
 /// The error for a quantity too large to express in another unit.
@@ -158,34 +170,38 @@ fn too_large(d: Decimal, from: &str, unit: &str) -> Error {
 }
 
 /// `part` as a percentage of `whole`, to 4 places (the product first when it
-/// fits, so small figures stay exact).
-pub(crate) fn percent(part: Decimal, whole: Decimal) -> Decimal {
+/// fits, so small figures stay exact), or an error when it is too large to
+/// express.
+pub(crate) fn percent(part: Decimal, whole: Decimal) -> Result<Decimal> {
     part.checked_mul(Decimal::ONE_HUNDRED)
         .and_then(|x| x.checked_div(whole))
         .or_else(|| {
             part.checked_div(whole)
                 .and_then(|x| x.checked_mul(Decimal::ONE_HUNDRED))
         })
-        .unwrap_or(Decimal::MAX)
-        .round_dp(4)
-        .normalize()
+        .map(|p| p.round_dp(4).normalize())
+        .ok_or_else(|| Error::InvalidField {
+            event_id: String::new(),
+            field: "quantity".into(),
+            reason: format!("{part} is too large a multiple of {whole} to give as a percentage"),
+        })
 }
 
 /// The verdict on a converted balance.
-pub(crate) fn judge(balance: MassBalance, tolerance: Tolerance) -> UnitBalance {
+pub(crate) fn judge(balance: MassBalance, tolerance: Tolerance) -> Result<UnitBalance> {
     let total_in = balance.total_in();
     let accounted = balance.total_out() + balance.on_hand;
     let accounted_pct = if total_in.is_zero() {
         Decimal::ONE_HUNDRED
     } else {
-        percent(accounted, total_in)
+        percent(accounted, total_in)?
     };
-    UnitBalance {
+    Ok(UnitBalance {
         pass: tolerance.admits(accounted_pct),
         balance,
         accounted_pct,
         tolerance,
-    }
+    })
 }
 
 impl Tracker {
@@ -210,7 +226,7 @@ impl Tracker {
     ) -> Result<UnitBalance> {
         self.with_state(|s| {
             let id = s.lot_id(&lot.product, &lot.lot, "")?;
-            Ok(judge(convert_balance(s, id, unit)?, tolerance))
+            judge(convert_balance(s, id, unit)?, tolerance)
         })
     }
 
@@ -274,7 +290,7 @@ impl Tracker {
                 let yield_pct = if inputs.is_zero() {
                     Decimal::ZERO
                 } else {
-                    percent(outputs, inputs)
+                    percent(outputs, inputs)?
                 };
                 let pct = |r: Decimal| r.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(Decimal::MAX);
                 let flagged =

@@ -706,11 +706,16 @@ impl State {
                 event_id: id.clone(),
                 product: line.product.clone(),
             })?;
-        let base = units.to_base_or_err(line.quantity, &line.uom, id, &line.product)?;
+        let converted = units
+            .factor(&line.uom)
+            .and_then(|f| line.quantity.checked_mul(f).map(|b| (b, f)));
+        let Some((base, factor)) = converted else {
+            // The unit's error (no conversion, or out of range), from the one
+            // place that words it.
+            return units.to_base_or_err(line.quantity, &line.uom, id, &line.product);
+        };
         if plan.limits {
-            let exact = units
-                .factor(&line.uom)
-                .is_some_and(|f| base.scale() == line.quantity.scale() + f.scale());
+            let exact = base.scale() == line.quantity.scale() + factor.scale();
             let problem = if exact {
                 crate::quantity::base_quantity_problem(base)
             } else {
@@ -1498,7 +1503,7 @@ mod checkpoint {
     use super::*;
     use crate::checkpoint::Bounds;
     use crate::checkpoint::codec::{Get, Got, Put, Reader, Writer, corrupt};
-    use crate::ledger::checkpoint::{get_movement, get_status};
+    use crate::ledger::checkpoint::get_movement;
     use crate::model::Document;
 
     impl Put for Deficit {
@@ -1611,16 +1616,9 @@ mod checkpoint {
             let lots = get_range(r, b.fx_lots, "event lots")?;
             let edges = get_range(r, b.edges, "event links")?;
             let rare = r.opt(|r| {
+                // (lot, status): the lot is bounded by the lots, not the events.
                 let statuses = r.list("statuses", 64, |r| {
-                    let (lot, s) = get_status(r, b)?;
-                    if lot as usize >= b.lots {
-                        return Err(crate::checkpoint::codec::bad_index(
-                            "status lot",
-                            lot,
-                            b.lots,
-                        ));
-                    }
-                    Ok((lot, s))
+                    Ok((r.index(b.lots, "status lot")?, LotStatus::get(r)?))
                 })?;
                 let deficits = r.get_list("deficits")?;
                 let voided_moves = r.list("voided movements", 64, |r| {

@@ -191,7 +191,8 @@ impl Tracker {
     ///
     /// Queries run on while it is written; recording waits until it is done.
     /// Fails with [`Error::Storage`] for a store that keeps no checkpoint (the
-    /// memory store, PostgreSQL) or when the file cannot be written.
+    /// memory store; PostgreSQL unless given a path with
+    /// `PostgresStore::with_checkpoint`) or when the file cannot be written.
     ///
     /// ```
     /// let t = lottrack_core::Tracker::in_memory();

@@ -252,3 +252,35 @@ fn a_checkpoint_of_an_empty_store_replays_everything_after_it() {
     assert_eq!(t.open_info().replayed, n);
     assert_eq!(answers(&t), want);
 }
+
+/// More lots than events (one transform making many), and a status event on
+/// the last of them: the checkpoint is read back (a status's lot is bounded by
+/// the lots, not by the events).
+#[test]
+fn a_status_on_a_lot_numbered_past_the_events_is_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plant.lottrack");
+    let t = Tracker::open_sqlite(&path).unwrap();
+    t.record(receipt("R-1", "L1")).unwrap();
+    let outs: Vec<String> = (0..6)
+        .map(|i| format!(r#"{{"product":"bag","lot":"B{i}","quantity":"1","uom":"each"}}"#))
+        .collect();
+    t.record_json(&format!(
+        r#"{{"event_id":"T-1","kind":"transform","time":"2026-03-09T09:00:00Z","location":"plant-1","inputs":[{{"product":"spinach","lot":"L1","quantity":"6","uom":"kg"}}],"outputs":[{}]}}"#,
+        outs.join(",")
+    ))
+    .unwrap();
+    t.record_json(r#"{"event_id":"H-1","kind":"status","time":"2026-03-09T10:00:00Z","status":"hold","lots":[{"product":"bag","lot":"B5"}]}"#)
+        .unwrap();
+    assert!(t.lot_count() > t.event_count());
+    t.write_checkpoint().unwrap();
+    let want = answers(&t);
+    drop(t);
+    let t = Tracker::open_sqlite(&path).unwrap();
+    let info = t.open_info();
+    assert_eq!(
+        (info.checkpoint_seq, info.replayed, info.checkpoint_skipped),
+        (Some(3), 0, None)
+    );
+    assert_eq!(answers(&t), want);
+}

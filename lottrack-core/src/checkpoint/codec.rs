@@ -278,8 +278,9 @@ impl<'a> Reader<'a> {
         self.take::<8>().map(i64::from_le_bytes)
     }
 
-    /// A length or count of elements of at least `min_size` bytes each (so a
-    /// corrupt count cannot reserve more than the chunks could hold).
+    /// A length or count (at most `u32::MAX`). Lists never reserve more than
+    /// their caller allows for it ([`Reader::list`]), so a corrupt count fails
+    /// at the end of the data instead of allocating.
     #[inline]
     pub(crate) fn len(&mut self, what: &str) -> Got<usize> {
         let n = self.u64()?;

@@ -35,14 +35,7 @@ fn ingest(c: &mut Criterion) {
             || events.clone(),
             |evs| {
                 let t = Tracker::in_memory();
-                let mut evs = evs.into_iter();
-                loop {
-                    let chunk: Vec<_> = evs.by_ref().take(1000).collect();
-                    if chunk.is_empty() {
-                        break;
-                    }
-                    t.record_batch(chunk).unwrap();
-                }
+                lottrack_benches::record_in_batches(&t, evs, 1000);
                 t
             },
             BatchSize::PerIteration,

@@ -59,14 +59,7 @@ fn sqlite(c: &mut Criterion) {
             b.iter_batched(
                 || (fresh(dir.path(), sync), events.clone()),
                 |(t, evs)| {
-                    let mut evs = evs.into_iter();
-                    loop {
-                        let chunk: Vec<_> = evs.by_ref().take(1000).collect();
-                        if chunk.is_empty() {
-                            break;
-                        }
-                        t.record_batch(chunk).unwrap();
-                    }
+                    lottrack_benches::record_in_batches(&t, evs, 1000);
                     t
                 },
                 BatchSize::PerIteration,

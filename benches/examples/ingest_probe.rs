@@ -39,14 +39,7 @@ fn main() {
             .unwrap(),
             _ => Tracker::in_memory(),
         };
-        let mut evs = evs.into_iter();
-        loop {
-            let chunk: Vec<_> = evs.by_ref().take(1000).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            t.record_batch(chunk).unwrap();
-        }
+        lottrack_benches::record_in_batches(&t, evs, 1000);
         let el = t0.elapsed();
         println!(
             "{} events in {:.1} ms: {:.0} ev/s",

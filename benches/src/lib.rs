@@ -97,6 +97,22 @@ impl Csr {
     }
 }
 
+/// Records `events` into `t` in batches of `n` (taking them by value, as a
+/// caller handing over its events would), panicking on a refused batch: the
+/// benchmarks' generated chain is valid.
+pub fn record_in_batches(t: &lottrack_core::Tracker, events: Vec<lottrack_core::Event>, n: usize) {
+    let mut evs = events.into_iter();
+    loop {
+        let chunk: Vec<_> = evs.by_ref().take(n).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        if let Err(e) = t.record_batch(chunk) {
+            panic!("a batch of the generated chain was refused: {e}");
+        }
+    }
+}
+
 /// Times `f` adaptively: runs it until `budget` is spent (at least `min_iters`
 /// times) and returns the median of per-call times.
 pub fn time_median(budget: Duration, min_iters: usize, mut f: impl FnMut()) -> Duration {

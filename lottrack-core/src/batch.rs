@@ -1,8 +1,10 @@
 //! Recording one batch of events: each validated and applied to the index in
 //! turn, the rows handed to the store, either all at once after the last event
-//! or, for a large batch into a store that writes rows as they come, streamed
-//! to a second thread that inserts them while the next events are validated.
+//! or, for a large batch, streamed to a second thread that makes each row's JSON
+//! and hands the rows to the store while the next events are validated.
 //! A failure on either side stores nothing; the caller rolls the index back.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
@@ -13,11 +15,15 @@ use crate::state::{State, Stored};
 use crate::store::{EventStore, NewEvent};
 use crate::tracker::Recorded;
 
-/// Batches at least this large are streamed to a store that writes rows as
-/// they come (`EventStore::streams_appends`).
+/// Batches at least this large are streamed (`Batch::apply_streamed`).
 pub(crate) const STREAM_MIN: usize = 128;
 /// Rows handed to the writing thread at a time.
 const STREAM_CHUNK: usize = 64;
+/// Chunks the applying thread may run ahead of the writing one.
+const STREAM_AHEAD: usize = 16;
+/// Chunks waiting for the writing thread at which the applying one, being
+/// ahead, makes the rows of its next chunk itself.
+const WRITER_BEHIND: usize = 2;
 
 /// One attempt at recording a batch: its events and how they are stamped.
 pub(crate) struct Batch<'a> {
@@ -32,22 +38,44 @@ pub(crate) struct Batch<'a> {
 
 /// What the applying thread sends the writing one.
 enum ToWriter {
+    /// The positions in `Batch::events` of applied events, in order: the
+    /// writer makes their rows.
+    Positions(Vec<usize>),
+    /// Rows made by the applying thread.
     Rows(Vec<NewEvent>),
     /// Every row is sent: commit. (A channel closed without it abandons the
     /// batch.)
     End,
 }
 
+/// Chunks the writing thread is done with, back to the applying one: to be
+/// filled again, and rows to be freed where they were made (freeing another
+/// thread's blocks contends for its malloc arena).
+enum Spent {
+    Positions(Vec<usize>),
+    Rows(Vec<NewEvent>),
+}
+
 impl Batch<'_> {
-    /// Validates and applies the events in order, handing the row of each new
-    /// one to `row`; stops at the first failure (the caller rolls back).
+    /// The stored row of `events[pos]`.
+    fn row(&self, pos: usize) -> NewEvent {
+        let ev = &self.events[pos];
+        NewEvent {
+            event_id: ev.event_id.clone(),
+            recorded_at: self.now_text.clone(),
+            json: ev.to_json(),
+        }
+    }
+
+    /// Validates and applies the events in order, handing the position of each
+    /// new one to `row`; stops at the first failure (the caller rolls back).
     /// `stored(state, k)` reads back stored event `k`, to compare an event
     /// recorded again with it.
     fn apply(
         &self,
         state: &mut State,
         stored: &mut dyn FnMut(&State, u32) -> Result<Event>,
-        row: &mut dyn FnMut(NewEvent) -> Result<()>,
+        row: &mut dyn FnMut(usize) -> Result<()>,
     ) -> Result<Vec<Recorded>> {
         let base = state.events.len();
         let mut results = Vec::with_capacity(self.events.len());
@@ -81,11 +109,7 @@ impl Batch<'_> {
                 replayed: false,
             };
             state.apply_mode(ev, stored, self.strict, self.gaps)?;
-            row(NewEvent {
-                event_id: ev.event_id.clone(),
-                recorded_at: self.now_text.clone(),
-                json: ev.to_json(),
-            })?;
+            row(pos)?;
             results.push(Recorded {
                 event_id: ev.event_id.clone(),
                 seq,
@@ -106,8 +130,8 @@ impl Batch<'_> {
         let results = self.apply(
             state,
             &mut |s, k| EventLog::new(&mut *store).event(s, k),
-            &mut |r| {
-                rows.push(r);
+            &mut |pos| {
+                rows.push(self.row(pos));
                 Ok(())
             },
         )?;
@@ -117,29 +141,53 @@ impl Batch<'_> {
         Ok(results)
     }
 
-    /// Applies the events on this thread while a second one appends their rows
-    /// (`EventStore::append_streamed`) in chunks: a batch costs the longer of
-    /// validating and writing, not their sum. Only for events new to the index
-    /// (no stored event is read back).
+    /// Applies the events on this thread while a second one makes their rows
+    /// and appends them (`EventStore::append_streamed`) in chunks: a batch
+    /// costs the longer of validating and writing, not their sum. Each row's
+    /// JSON is made by the writer, or by this thread while the writer is
+    /// behind, which balances the two. Only for events new to the index (no
+    /// stored event is read back).
     pub(crate) fn apply_streamed(
         &self,
         state: &mut State,
         store: &mut dyn EventStore,
     ) -> Result<Vec<Recorded>> {
         let expected = self.expected;
+        // Chunks sent and not yet taken by the writer.
+        let queued = AtomicUsize::new(0);
         std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<ToWriter>(4);
-            // Spent chunks come back to be freed on this thread, where their
-            // rows were made (freeing another thread's blocks contends for its
-            // malloc arena).
-            let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<NewEvent>>();
+            let (tx, rx) = std::sync::mpsc::sync_channel::<ToWriter>(STREAM_AHEAD);
+            let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Spent>();
+            let queued = &queued;
             let writer = scope.spawn(move || {
-                store.append_streamed(expected, &mut |spent| {
-                    if spent.capacity() > 0 {
-                        let _ = spent_tx.send(spent);
+                // Whether the chunk the store hands back was made here, and an
+                // empty one of this thread's to fill.
+                let mut mine = false;
+                let mut spare: Vec<NewEvent> = Vec::new();
+                store.append_streamed(expected, &mut |mut back| {
+                    if mine {
+                        back.clear();
+                        spare = back;
+                    } else if back.capacity() > 0 {
+                        let _ = spent_tx.send(Spent::Rows(back));
                     }
-                    match rx.recv() {
-                        Ok(ToWriter::Rows(chunk)) => Ok(Some(chunk)),
+                    let msg = rx.recv();
+                    if msg.is_ok() {
+                        queued.fetch_sub(1, Ordering::Relaxed);
+                    }
+                    match msg {
+                        Ok(ToWriter::Positions(mut positions)) => {
+                            let mut rows = std::mem::take(&mut spare);
+                            rows.extend(positions.iter().map(|&pos| self.row(pos)));
+                            positions.clear();
+                            let _ = spent_tx.send(Spent::Positions(positions));
+                            mine = true;
+                            Ok(Some(rows))
+                        }
+                        Ok(ToWriter::Rows(rows)) => {
+                            mine = false;
+                            Ok(Some(rows))
+                        }
                         Ok(ToWriter::End) => Ok(None),
                         Err(_) => Err(Error::Storage {
                             message: "batch abandoned before it was stored".into(),
@@ -154,6 +202,7 @@ impl Batch<'_> {
                 message: "the writing thread stopped".into(),
             };
             let send = |msg: ToWriter, writer_stopped: &mut bool| {
+                queued.fetch_add(1, Ordering::Relaxed);
                 tx.send(msg).map_err(|_| {
                     *writer_stopped = true;
                     stopped()
@@ -166,23 +215,42 @@ impl Batch<'_> {
                     message: format!("a streamed batch cannot read back stored event {k}"),
                 })
             };
-            let applied = self.apply(state, &mut read_back, &mut |r| {
-                chunk.push(r);
-                if chunk.len() == STREAM_CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(STREAM_CHUNK));
-                    send(ToWriter::Rows(full), &mut writer_stopped)?;
-                    while let Ok(spent) = spent_rx.try_recv() {
-                        drop(spent);
+            let mut spare_positions: Vec<Vec<usize>> = Vec::new();
+            let mut spare_rows: Vec<Vec<NewEvent>> = Vec::new();
+            // The message for the positions in `chunk`, which it empties.
+            let mut message = |chunk: &mut Vec<usize>| {
+                while let Ok(spent) = spent_rx.try_recv() {
+                    match spent {
+                        Spent::Positions(p) => spare_positions.push(p),
+                        Spent::Rows(mut r) => {
+                            r.clear();
+                            spare_rows.push(r);
+                        }
                     }
+                }
+                if queued.load(Ordering::Relaxed) >= WRITER_BEHIND {
+                    let mut rows = spare_rows
+                        .pop()
+                        .unwrap_or_else(|| Vec::with_capacity(STREAM_CHUNK));
+                    rows.extend(chunk.drain(..).map(|pos| self.row(pos)));
+                    ToWriter::Rows(rows)
+                } else {
+                    let spare = spare_positions
+                        .pop()
+                        .unwrap_or_else(|| Vec::with_capacity(STREAM_CHUNK));
+                    ToWriter::Positions(std::mem::replace(chunk, spare))
+                }
+            };
+            let applied = self.apply(state, &mut read_back, &mut |pos| {
+                chunk.push(pos);
+                if chunk.len() == STREAM_CHUNK {
+                    send(message(&mut chunk), &mut writer_stopped)?;
                 }
                 Ok(())
             });
             let applied = applied.and_then(|results| {
                 if !chunk.is_empty() {
-                    send(
-                        ToWriter::Rows(std::mem::take(&mut chunk)),
-                        &mut writer_stopped,
-                    )?;
+                    send(message(&mut chunk), &mut writer_stopped)?;
                 }
                 send(ToWriter::End, &mut writer_stopped)?;
                 Ok(results)

@@ -344,10 +344,9 @@ impl Tracker {
                 strict,
                 gaps,
             };
-            // A large batch of new events, into a store that writes rows as they
-            // come: written on a second thread while the next are validated.
+            // A large batch of new events: its rows are made and written on a
+            // second thread while the next events are validated.
             let streamed = events.len() >= crate::batch::STREAM_MIN
-                && store.streams_appends()
                 && events
                     .iter()
                     .all(|e| state.event_index(&e.event_id).is_none());

@@ -534,3 +534,43 @@ fn cold_queries_and_appends_from_several_threads() {
         (1000 - 5 * BATCHES).to_string()
     );
 }
+
+#[test]
+fn the_log_is_copied_into_the_file_while_batches_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plant.lottrack");
+    let wal = dir.path().join("plant.lottrack-wal");
+    let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let t = Tracker::open_sqlite(&path).unwrap();
+    let new_file = len(&path);
+    // About 12 MB of log in batches of 500: past SQLite's 1 000-page mark,
+    // which wakes the thread that copies the log into the file.
+    const EVENTS: usize = 40_000;
+    for b in 0..EVENTS / 500 {
+        let batch = (b * 500..(b + 1) * 500)
+            .map(|i| receipt(&format!("R{i}"), &format!("L{i}"), "10"))
+            .collect();
+        t.record_batch(batch).unwrap();
+    }
+    // The copy runs beside the writer; wait for it to reach the file (a bound
+    // on liveness, not a timing: it normally takes milliseconds).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while len(&path) < 4 << 20 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        len(&path) >= 4 << 20,
+        "the log was not copied into the file: {} bytes (new: {new_file}), log {} bytes",
+        len(&path),
+        len(&wal)
+    );
+    drop(t);
+    // Closing copies the rest and removes the log.
+    assert!(!wal.exists(), "the log outlived the store");
+    let t = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(t.event_count(), EVENTS);
+    assert!(
+        t.lot(&LotKey::new("salt", &format!("L{}", EVENTS - 1)))
+            .is_ok()
+    );
+}

@@ -78,6 +78,30 @@ fn a_large_batch_is_stored_whole_or_not_at_all() {
 }
 
 #[test]
+fn a_large_batch_in_memory_is_stored_whole_or_not_at_all() {
+    let t = Tracker::in_memory();
+    let rec = t.record_batch((0..600).map(receipt).collect()).unwrap();
+    assert_eq!(rec[599].seq, 600);
+    let before = answers(&t);
+    let mut bad: Vec<Event> = (0..600).map(|i| ship(i, "4")).collect();
+    bad[450] = ship(450, "11");
+    let err = t.record_batch(bad).unwrap_err();
+    assert!(
+        matches!(&err, Error::InsufficientStock { event_id, .. } if event_id == "S450"),
+        "{err:?}"
+    );
+    assert_eq!(t.last_seq(), 600);
+    assert_eq!(answers(&t), before);
+    // The next batch takes the numbers the failed one did not keep, and each
+    // row is the event it was made from.
+    let ships: Vec<Event> = (0..600).map(|i| ship(i, "4")).collect();
+    let rec = t.record_batch(ships.clone()).unwrap();
+    assert_eq!(rec[0].seq, 601);
+    assert_eq!(t.last_seq(), 1200);
+    assert_eq!(t.event(&ships[321].event_id).unwrap(), ships[321]);
+}
+
+#[test]
 fn a_stale_tracker_streams_after_catching_up() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.lottrack");
@@ -124,9 +148,6 @@ impl EventStore for Failing {
             spent = chunk;
         }
         self.inner.append_owned(expected_last_seq, rows)
-    }
-    fn streams_appends(&self) -> bool {
-        true
     }
     fn read_from(
         &mut self,

@@ -25,16 +25,34 @@ impl MemoryStore {
     pub fn rows(&self) -> &[StoredEvent] {
         &self.rows
     }
-}
 
-impl EventStore for MemoryStore {
-    fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
+    /// The last sequence number, if it is `expected_last_seq`.
+    fn check_last(&self, expected_last_seq: u64) -> Result<u64> {
         let last = self.rows.len() as u64;
         if last != expected_last_seq {
             return Err(Error::Conflict {
                 message: format!("expected last sequence {expected_last_seq}, store is at {last}"),
             });
         }
+        Ok(last)
+    }
+
+    /// Keeps `e` as the next row, for the tracker's life: without the room a
+    /// writer left in its JSON.
+    fn keep(&mut self, mut e: NewEvent) {
+        e.json.shrink_to_fit();
+        self.rows.push(StoredEvent {
+            seq: self.rows.len() as u64 + 1,
+            event_id: e.event_id,
+            recorded_at: e.recorded_at,
+            json: e.json,
+        });
+    }
+}
+
+impl EventStore for MemoryStore {
+    fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
+        let last = self.check_last(expected_last_seq)?;
         for (i, e) in events.iter().enumerate() {
             self.rows.push(StoredEvent {
                 seq: last + 1 + i as u64,
@@ -47,24 +65,33 @@ impl EventStore for MemoryStore {
     }
 
     fn append_owned(&mut self, expected_last_seq: u64, events: Vec<NewEvent>) -> Result<u64> {
-        let last = self.rows.len() as u64;
-        if last != expected_last_seq {
-            return Err(Error::Conflict {
-                message: format!("expected last sequence {expected_last_seq}, store is at {last}"),
-            });
-        }
+        self.check_last(expected_last_seq)?;
         self.rows.reserve(events.len());
-        for (i, mut e) in events.into_iter().enumerate() {
-            // Kept for the tracker's life: without the room a writer left.
-            e.json.shrink_to_fit();
-            self.rows.push(StoredEvent {
-                seq: last + 1 + i as u64,
-                event_id: e.event_id,
-                recorded_at: e.recorded_at,
-                json: e.json,
-            });
-        }
+        events.into_iter().for_each(|e| self.keep(e));
         Ok(self.rows.len() as u64)
+    }
+
+    /// Rows are kept as they arrive; an error from `next` takes them away again.
+    fn append_streamed(
+        &mut self,
+        expected_last_seq: u64,
+        next: &mut dyn FnMut(Vec<NewEvent>) -> Result<Option<Vec<NewEvent>>>,
+    ) -> Result<u64> {
+        let last = self.check_last(expected_last_seq)?;
+        let mut spent = Vec::new();
+        loop {
+            match next(spent) {
+                Ok(Some(mut chunk)) => {
+                    chunk.drain(..).for_each(|e| self.keep(e));
+                    spent = chunk;
+                }
+                Ok(None) => return Ok(self.rows.len() as u64),
+                Err(e) => {
+                    self.rows.truncate(last as usize);
+                    return Err(e);
+                }
+            }
+        }
     }
 
     fn read_from(

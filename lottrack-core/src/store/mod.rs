@@ -9,6 +9,7 @@ mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod sqlite;
+mod wal_backfill;
 
 #[cfg(feature = "postgres")]
 pub use self::postgres::PostgresStore;
@@ -84,9 +85,10 @@ pub trait EventStore: Send {
     /// `next` is returned with nothing stored. Chunks go back to `next` with
     /// their rows, so a caller on another thread frees them where it made them.
     ///
-    /// A store that writes rows as they come ([`EventStore::streams_appends`])
-    /// lets the tracker validate the next events of a large batch while it
-    /// writes the previous ones. The default collects the rows, then calls
+    /// The tracker appends a large batch this way: a second thread makes the
+    /// rows and calls this while the next events are validated. A store that
+    /// writes rows as they come (SQLite, memory) overlaps its writing with the
+    /// validation too. The default collects the rows, then calls
     /// [`EventStore::append_owned`].
     ///
     /// ```
@@ -110,12 +112,6 @@ pub trait EventStore: Send {
             rows.append(&mut chunk);
         }
         self.append_owned(expected_last_seq, rows)
-    }
-
-    /// Whether [`EventStore::append_streamed`] writes each row as it arrives
-    /// (false, the default: it collects them first).
-    fn streams_appends(&self) -> bool {
-        false
     }
 
     /// Calls `visit` for every event with `seq > after_seq`, in sequence order.

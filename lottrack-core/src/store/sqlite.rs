@@ -18,6 +18,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::wal_backfill::WalBackfill;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, ffi};
 
@@ -177,6 +178,9 @@ pub struct SqliteOptions {
 /// ```
 #[derive(Debug)]
 pub struct SqliteStore {
+    /// Copies the log into the file in the background; held to be dropped
+    /// before `conn`, whose close then copies what is left.
+    _backfill: WalBackfill,
     conn: Connection,
     path: PathBuf,
 }
@@ -262,7 +266,9 @@ impl SqliteStore {
                 ),
             });
         }
+        let backfill = WalBackfill::start(&mut conn, path, BUSY_TIMEOUT)?;
         Ok(SqliteStore {
+            _backfill: backfill,
             conn,
             path: path.to_path_buf(),
         })
@@ -353,11 +359,6 @@ impl EventStore for SqliteStore {
             }
             Ok(())
         })
-    }
-
-    /// Rows are inserted as they arrive, in the batch's open transaction.
-    fn streams_appends(&self) -> bool {
-        true
     }
 
     fn read_from(

@@ -4,7 +4,7 @@
 //! times (default 5), and prints events per second of each round. With
 //! `STORE=sqlite` the tracker records into a fresh SQLite file (synchronous FULL)
 //! in a temporary directory instead; `STORE=sqlite-normal` likewise with
-//! synchronous NORMAL.
+//! synchronous NORMAL. `BATCH` sets the batch size (default 1 000).
 //!
 //! `cargo run --release -p lottrack-benches --example ingest_probe`
 
@@ -21,6 +21,10 @@ fn main() {
     let data = generator::cached(lots);
     let events = &data.1;
     let rounds = generator::rounds_from_env(5);
+    let batch = std::env::var("BATCH")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(1000);
     for _ in 0..rounds {
         let evs = events.clone();
         let dir = tempfile::tempdir().unwrap();
@@ -39,7 +43,7 @@ fn main() {
             .unwrap(),
             _ => Tracker::in_memory(),
         };
-        lottrack_benches::record_in_batches(&t, evs, 1000);
+        lottrack_benches::record_in_batches(&t, evs, batch);
         let el = t0.elapsed();
         println!(
             "{} events in {:.1} ms: {:.0} ev/s",

@@ -1095,6 +1095,34 @@ LtStatus lt_execute_recall_json(LtTracker *tracker,
 LtStatus lt_record_json(LtTracker *tracker, const char *event_json);
 
 /**
+ * Records a JSON array of events (each in the format of `lt_record_json`)
+ * all-or-nothing: each is validated against the state the earlier ones leave,
+ * then all are stored in one atomic append (one SQLite transaction), or none
+ * is. How to record many events fast: one event per call is one transaction
+ * each.
+ *
+ * @param tracker The tracker. Not NULL.
+ * @param events_json The events, a UTF-8 JSON array, NUL-terminated. Not NULL.
+ *             `[]` records nothing.
+ * @param[out] out_json Receives, per event in order, `{"event_id", "seq",
+ *             "duplicate"}` (`duplicate` true for an event recorded before with
+ *             the same content); may be NULL when not wanted. Untouched on error.
+ * @return `LT_OK`; `LT_ERR_MALFORMED_JSON` when the text is not a JSON array
+ *         (the message names the element that is not JSON); otherwise the
+ *         error of the first bad event, as `lt_record_json` returns it, naming
+ *         that event. On error nothing is recorded.
+ *
+ * Ownership: the caller frees `*out_json` with `lt_string_free()`.
+ *
+ * Thread-safety: as `lt_record_json`.
+ *
+ * # Safety
+ * `tracker` is NULL or a live tracker; `events_json` is NULL or a
+ * NUL-terminated string; `out_json` is NULL or valid for a write.
+ */
+LtStatus lt_record_batch_json(LtTracker *tracker, const char *events_json, char **out_json);
+
+/**
  * Like `lt_record_json`, and also tells the event's sequence number and id.
  *
  * @param tracker The tracker. Not NULL.

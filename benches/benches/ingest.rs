@@ -1,5 +1,6 @@
 //! Ingest into an in-memory tracker: typed events one by one, typed batches of
-//! 1 000, and the JSON form one by one (events/s).
+//! 1 000, the JSON form one by one and as JSON arrays of 1 000
+//! (`Tracker::record_batch_json`, what C's `lt_record_batch_json` runs) (events/s).
 //!
 //! `LOTTRACK_BENCH_SCALE=10k|100k|1m` (default 100k lots).
 
@@ -14,6 +15,10 @@ fn ingest(c: &mut Criterion) {
     let data = generator::cached(lots);
     let events = &data.1;
     let json: Vec<String> = events.iter().map(|e| e.to_json()).collect();
+    let arrays: Vec<String> = json
+        .chunks(1000)
+        .map(|c| format!("[{}]", c.join(",")))
+        .collect();
     let mut g = c.benchmark_group(format!("ingest_memory/{}", scale_label(lots)));
     g.sample_size(10);
     g.throughput(Throughput::Elements(events.len() as u64));
@@ -47,6 +52,18 @@ fn ingest(c: &mut Criterion) {
             |t| {
                 for j in &json {
                     t.record_json(j).unwrap();
+                }
+                t
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("json_batch_1000", |b| {
+        b.iter_batched(
+            Tracker::in_memory,
+            |t| {
+                for a in &arrays {
+                    t.record_batch_json(a).unwrap();
                 }
                 t
             },

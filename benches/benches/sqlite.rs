@@ -1,6 +1,6 @@
-//! Ingest into the SQLite store (single events, batches of 1 000), reopening a
-//! store by replaying its log or from its checkpoint, and writing a checkpoint,
-//! in a temporary directory.
+//! Ingest into the SQLite store (single events, batches of 1 000, typed and as
+//! JSON arrays), reopening a store by replaying its log or from its checkpoint,
+//! and writing a checkpoint, in a temporary directory.
 //!
 //! `LOTTRACK_BENCH_SCALE=10k|100k|1m` (default 100k lots). Single-event appends
 //! run on the first 300 (`synchronous=FULL`: one fsync each) or 2 000
@@ -66,6 +66,26 @@ fn sqlite(c: &mut Criterion) {
             )
         });
     }
+    // The same batches as JSON arrays (`lt_record_batch_json` from C).
+    let arrays: Vec<String> = events
+        .chunks(1000)
+        .map(|c| {
+            let rows: Vec<String> = c.iter().map(|e| e.to_json()).collect();
+            format!("[{}]", rows.join(","))
+        })
+        .collect();
+    g.bench_function("json_batch_1000_full", |b| {
+        b.iter_batched(
+            || fresh(dir.path(), Synchronous::Full),
+            |t| {
+                for a in &arrays {
+                    t.record_batch_json(a).unwrap();
+                }
+                t
+            },
+            BatchSize::PerIteration,
+        )
+    });
     g.finish();
 
     // Reopen: replay a store holding every event; load another one's checkpoint.

@@ -29,6 +29,7 @@ fn main() {
         let evs = events.clone();
         let dir = tempfile::tempdir().unwrap();
         let store = std::env::var("STORE").unwrap_or_default();
+        let cpu0 = cpu_seconds();
         let t0 = Instant::now();
         let path = dir.path().join("ingest.db");
         let t = match store.as_str() {
@@ -45,12 +46,30 @@ fn main() {
         };
         lottrack_benches::record_in_batches(&t, evs, batch);
         let el = t0.elapsed();
+        let cpu = cpu_seconds() - cpu0;
         println!(
-            "{} events in {:.1} ms: {:.0} ev/s",
+            "{} events in {:.1} ms: {:.0} ev/s, cpu {:.0} %",
             events.len(),
             el.as_secs_f64() * 1e3,
-            events.len() as f64 / el.as_secs_f64()
+            events.len() as f64 / el.as_secs_f64(),
+            cpu / el.as_secs_f64() * 100.0
         );
         drop(t);
     }
+}
+
+/// The process's user and system time so far, in seconds (`/proc/self/stat`,
+/// clock ticks of 10 ms), to tell how busy the two cores were.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command's closing parenthesis; utime and stime are the
+    // 14th and 15th of the whole line.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    f.iter().sum::<f64>() / 100.0
 }

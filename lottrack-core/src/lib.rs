@@ -36,6 +36,7 @@ pub mod history;
 mod id_index;
 mod intern;
 pub mod inventory;
+mod json_batch;
 mod json_fast;
 mod json_read;
 pub mod jsonl;

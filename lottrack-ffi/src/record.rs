@@ -17,7 +17,7 @@ use lottrack_core::{Event, LotStatus, Time, Tracker};
 use crate::error::LtStatus;
 use crate::guard::{
     FfiResult, arg_opt_ref, arg_opt_str, arg_ref, arg_str, arg_time, arg_tracker, c_string, guard,
-    write_opt, write_string,
+    json_string, write_opt, write_string,
 };
 use crate::model::{
     LtConversion, LtDocument, LtLotAttrs, LtLotKey, LtLotQty, documents, lot_attrs, lot_keys,
@@ -136,6 +136,49 @@ pub unsafe extern "C" fn lt_record_json(
         // SAFETY: the caller's contract.
         let (t, json) = unsafe { (arg_tracker(tracker)?, arg_str(event_json, "event_json")?) };
         t.record_json(json)?;
+        Ok(())
+    })
+}
+
+/// Records a JSON array of events (each in the format of `lt_record_json`)
+/// all-or-nothing: each is validated against the state the earlier ones leave,
+/// then all are stored in one atomic append (one SQLite transaction), or none
+/// is. How to record many events fast: one event per call is one transaction
+/// each.
+///
+/// @param tracker The tracker. Not NULL.
+/// @param events_json The events, a UTF-8 JSON array, NUL-terminated. Not NULL.
+///             `[]` records nothing.
+/// @param[out] out_json Receives, per event in order, `{"event_id", "seq",
+///             "duplicate"}` (`duplicate` true for an event recorded before with
+///             the same content); may be NULL when not wanted. Untouched on error.
+/// @return `LT_OK`; `LT_ERR_MALFORMED_JSON` when the text is not a JSON array
+///         (the message names the element that is not JSON); otherwise the
+///         error of the first bad event, as `lt_record_json` returns it, naming
+///         that event. On error nothing is recorded.
+///
+/// Ownership: the caller frees `*out_json` with `lt_string_free()`.
+///
+/// Thread-safety: as `lt_record_json`.
+///
+/// # Safety
+/// `tracker` is NULL or a live tracker; `events_json` is NULL or a
+/// NUL-terminated string; `out_json` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lt_record_batch_json(
+    tracker: *mut LtTracker,
+    events_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> LtStatus {
+    guard("lt_record_batch_json", || {
+        // SAFETY: the caller's contract.
+        let (t, json) = unsafe { (arg_tracker(tracker)?, arg_str(events_json, "events_json")?) };
+        let recorded = t.record_batch_json(json)?;
+        if !out_json.is_null() {
+            let json = json_string(&recorded, "recorded events")?;
+            // SAFETY: non-NULL, valid for a write by the contract.
+            unsafe { write_string(out_json, json) };
+        }
         Ok(())
     })
 }

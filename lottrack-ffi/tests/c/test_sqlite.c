@@ -352,6 +352,89 @@ static bool test_checkpoint(void) {
     return true;
 }
 
+/* `n` receipts of 10 kg and `n` shipments of `kg` each, as one JSON array;
+ * shipment `bad` (if below n) takes 11 kg. The caller frees the result. */
+static char *batch_json(int n, const char *kg, int bad) {
+    size_t size = (size_t)n * 2 * 256 + 8;
+    char *buf = malloc(size);
+    if (buf == NULL) {
+        return NULL;
+    }
+    size_t at = 0;
+    at += (size_t)snprintf(buf + at, size - at, "[");
+    for (int i = 0; i < n; i++) {
+        at += (size_t)snprintf(buf + at, size - at,
+                               "%s{\"event_id\":\"R%d\",\"kind\":\"receive\",\"time\":\"" T1
+                               "\",\"location\":\"plant-1\",\"product\":\"rice\",\"lot\":"
+                               "\"L%d\",\"quantity\":\"10\",\"uom\":\"kg\"}",
+                               i == 0 ? "" : ",", i, i);
+    }
+    for (int i = 0; i < n; i++) {
+        at += (size_t)snprintf(buf + at, size - at,
+                               ",{\"event_id\":\"S%d\",\"kind\":\"ship\",\"time\":\"" T2
+                               "\",\"location\":\"plant-1\",\"product\":\"rice\",\"lot\":"
+                               "\"L%d\",\"quantity\":\"%s\",\"uom\":\"kg\",\"customer\":"
+                               "\"store-%d\"}",
+                               i, i, i == bad ? "11" : kg, i % 7);
+    }
+    snprintf(buf + at, size - at, "]");
+    return buf;
+}
+
+/* A batch of 600 events as one JSON array into a real file: one transaction,
+ * all or nothing, the same after a reopen. */
+static bool test_record_batch_json(void) {
+    char path[128];
+    path_in_dir(path, sizeof path, "batch.lottrack");
+    LtTracker *t = NULL;
+    CHECK_OK(lt_tracker_open(path, &t));
+
+    /* Shipment 123 takes 11 kg of 10: nothing of the batch is recorded. */
+    char *bad = batch_json(300, "4", 123);
+    CHECK(bad != NULL);
+    CHECK_STATUS(lt_record_batch_json(t, bad, NULL), LT_ERR_INSUFFICIENT_STOCK);
+    CHECK_CONTAINS(lt_last_error_message(), "S123");
+    free(bad);
+    uint64_t n = 99;
+    CHECK_OK(lt_event_count(t, &n));
+    CHECK(n == 0);
+
+    char *good = batch_json(300, "4", -1);
+    CHECK(good != NULL);
+    char *out = NULL;
+    CHECK_OK(lt_record_batch_json(t, good, &out));
+    CHECK_CONTAINS(out, "{\"event_id\":\"R0\",\"seq\":1,\"duplicate\":false}");
+    CHECK_CONTAINS(out, "{\"event_id\":\"S299\",\"seq\":600,\"duplicate\":false}");
+    lt_string_free(out);
+    /* The same batch again: every event a duplicate, nothing new. */
+    CHECK_OK(lt_record_batch_json(t, good, &out));
+    CHECK_CONTAINS(out, "{\"event_id\":\"S299\",\"seq\":600,\"duplicate\":true}");
+    lt_string_free(out);
+    free(good);
+
+    /* Not an array, and an element that is not JSON, are named. */
+    CHECK_STATUS(lt_record_batch_json(t, "{\"kind\":\"receive\"}", NULL), LT_ERR_MALFORMED_JSON);
+    CHECK_CONTAINS(lt_last_error_message(), "JSON array");
+    CHECK_STATUS(lt_record_batch_json(t, "[{\"event_id\":\"X\"}, tru]", NULL), LT_ERR_MALFORMED_JSON);
+    CHECK_STATUS(lt_record_batch_json(t, NULL, NULL), LT_ERR_NULL_POINTER);
+    CHECK_OK(lt_record_batch_json(t, "[]", &out));
+    CHECK(strcmp(out, "[]") == 0);
+    lt_string_free(out);
+    lt_tracker_free(t);
+
+    t = NULL;
+    CHECK_OK(lt_tracker_open(path, &t));
+    CHECK_OK(lt_event_count(t, &n));
+    CHECK(n == 600);
+    char *mb = NULL;
+    CHECK_OK(lt_mass_balance_json(t, "rice", "L7", &mb));
+    CHECK_CONTAINS(mb, "\"shipped\":\"4\"");
+    CHECK_CONTAINS(mb, "\"on_hand\":\"6\"");
+    lt_string_free(mb);
+    lt_tracker_free(t);
+    return true;
+}
+
 int main(void) {
     snprintf(dir, sizeof dir, "/tmp/lottrack-c-XXXXXX");
     if (mkdtemp(dir) == NULL) {
@@ -366,6 +449,7 @@ int main(void) {
     RUN(test_jsonl_export_import);
     RUN(test_epcis_export_import);
     RUN(test_checkpoint);
+    RUN(test_record_batch_json);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) {

@@ -46,6 +46,17 @@ impl WalBackfill {
         path: &Path,
         busy_timeout: Duration,
     ) -> Result<WalBackfill> {
+        Self::start_at(writer, path, busy_timeout, WAKE_AT, COPY_INLINE_AT)
+    }
+
+    /// [`WalBackfill::start`] with the thresholds given (in pages).
+    fn start_at(
+        writer: &mut Connection,
+        path: &Path,
+        busy_timeout: Duration,
+        wake_at: c_int,
+        copy_inline_at: c_int,
+    ) -> Result<WalBackfill> {
         let failed = |e: &dyn std::fmt::Display| Error::Storage {
             message: format!(
                 "cannot start copying the write-ahead log of {}: {e}",
@@ -79,9 +90,12 @@ impl WalBackfill {
             .map_err(|e| failed(&e))?;
         let hook_wake = wake.clone();
         let hooked = writer.wal_hook(Some(move |wal: &mut Wal, pages: c_int| {
-            if pages >= COPY_INLINE_AT {
-                wal.checkpoint()?;
-            } else if pages >= WAKE_AT {
+            if pages >= copy_inline_at {
+                // Never an error here: SQLite would report it as the
+                // statement's, though the commit has happened. (SQLite's own
+                // hook ignores it too; `Busy` while the thread copies.)
+                let _ = wal.checkpoint();
+            } else if pages >= wake_at {
                 // Already woken and not yet copying: nothing more to say.
                 let _ = hook_wake.try_send(());
             }
@@ -106,5 +120,88 @@ impl Drop for WalBackfill {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn writer(path: &Path) -> Connection {
+        let c = Connection::open(path).unwrap();
+        c.execute_batch(
+            "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, body TEXT);",
+        )
+        .unwrap();
+        c
+    }
+
+    fn write(c: &Connection, rows: usize) {
+        let body = "x".repeat(2000);
+        for _ in 0..rows {
+            c.execute("INSERT INTO t(body) VALUES (?1)", [&body])
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_writer_whose_copier_never_wakes_copies_itself_without_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inline.db");
+        let mut c = writer(&path);
+        // The thread is never woken; the writer copies past 20 pages.
+        let b =
+            WalBackfill::start_at(&mut c, &path, Duration::from_secs(1), c_int::MAX, 20).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        write(&c, 400); // ~800 KB, one commit a row
+        assert!(std::fs::metadata(&path).unwrap().len() > before + 500_000);
+        // Another connection copying all the while: the writer's commits never
+        // fail (a copy that meets another one is `Busy`, which the hook
+        // ignores, as SQLite's own does).
+        let done = AtomicBool::new(false);
+        let busy = std::thread::scope(|s| {
+            let other = s.spawn(|| {
+                let other = Connection::open(&path).unwrap();
+                let mut busy = 0;
+                while !done.load(Ordering::Acquire) {
+                    if other
+                        .wal_checkpoint_v2(Some(c"main"), Default::default())
+                        .is_err()
+                    {
+                        busy += 1;
+                    }
+                }
+                busy
+            });
+            write(&c, 600);
+            done.store(true, Ordering::Release);
+            other.join().unwrap()
+        });
+        drop(b);
+        let n: i64 = c
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            n, 1000,
+            "({busy} of the other connection's copies were busy)"
+        );
+    }
+
+    #[test]
+    fn dropping_stops_the_thread_even_while_it_is_woken() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wake.db");
+        let mut c = writer(&path);
+        // Woken on every commit past 1 page.
+        let b =
+            WalBackfill::start_at(&mut c, &path, Duration::from_secs(1), 1, c_int::MAX).unwrap();
+        write(&c, 200);
+        drop(b); // joins the thread: returns
+        write(&c, 10); // the hook's wake-ups now go nowhere, without an error
+        let n: i64 = c
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 210);
     }
 }

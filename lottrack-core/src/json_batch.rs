@@ -27,12 +27,36 @@ impl Event {
         let elements = split_array(json).map_err(|message| Error::MalformedJson {
             message: format!("a batch must be a JSON array of events: {message}"),
         })?;
-        let mut events = Vec::with_capacity(elements.len());
-        for (i, text) in elements.iter().enumerate() {
-            events.push(Event::from_json(text).map_err(|e| in_element(e, i + 1))?);
+        if elements.len() < PARALLEL_MIN {
+            return read_elements(&elements, 0);
         }
+        // The second half is read on a second thread; the first error by
+        // position is the one reported.
+        let (first, second) = elements.split_at(elements.len() / 2);
+        let (a, b) = std::thread::scope(|s| {
+            let b = s.spawn(|| read_elements(second, first.len()));
+            (read_elements(first, 0), b.join())
+        });
+        let mut events = a?;
+        let b = b.map_err(|_| Error::MalformedJson {
+            message: "reading the events failed".into(),
+        })?;
+        events.append(&mut b?);
         Ok(events)
     }
+}
+
+/// Arrays at least this long are read on two threads.
+const PARALLEL_MIN: usize = 256;
+
+/// The events of `elements`, the first of which is element `offset` (from 0)
+/// of the array.
+fn read_elements(elements: &[&str], offset: usize) -> Result<Vec<Event>> {
+    let mut events = Vec::with_capacity(elements.len());
+    for (i, text) in elements.iter().enumerate() {
+        events.push(Event::from_json(text).map_err(|e| in_element(e, offset + i + 1))?);
+    }
+    Ok(events)
 }
 
 impl Tracker {
@@ -188,6 +212,30 @@ mod tests {
         assert_eq!(evs.len(), 2);
         assert_eq!(evs[0].location.as_deref(), Some(r#"p[1],}"\"#));
         assert_eq!(evs[1].event_id, "E2");
+    }
+
+    #[test]
+    fn a_long_array_is_read_in_order_and_its_first_bad_element_named() {
+        let n = 2 * PARALLEL_MIN + 1;
+        let element = |i: usize| RECEIVE.replace("\"E1\"", &format!("\"E{i}\""));
+        let mut items: Vec<String> = (0..n).map(element).collect();
+        let evs = Event::list_from_json(&format!("[{}]", items.join(","))).unwrap();
+        assert_eq!(evs.len(), n);
+        assert!(
+            evs.iter()
+                .enumerate()
+                .all(|(i, e)| e.event_id == format!("E{i}"))
+        );
+        // Bad elements in both halves: the first is named, wherever it is.
+        items[n - 3] = "nul".into();
+        let message =
+            |items: &[String]| match Event::list_from_json(&format!("[{}]", items.join(","))) {
+                Err(Error::MalformedJson { message }) => message,
+                other => panic!("{other:?}"),
+            };
+        assert!(message(&items).starts_with(&format!("event {} of", n - 2)));
+        items[5] = "tru".into();
+        assert!(message(&items).starts_with("event 6 of"));
     }
 
     #[test]

@@ -412,10 +412,14 @@ static bool test_record_batch_json(void) {
     lt_string_free(out);
     free(good);
 
-    /* Not an array, and an element that is not JSON, are named. */
+    /* Not an array, an element that is no event, and an event that misses a
+     * field: the first is named. */
     CHECK_STATUS(lt_record_batch_json(t, "{\"kind\":\"receive\"}", NULL), LT_ERR_MALFORMED_JSON);
     CHECK_CONTAINS(lt_last_error_message(), "JSON array");
-    CHECK_STATUS(lt_record_batch_json(t, "[{\"event_id\":\"X\"}, tru]", NULL), LT_ERR_MALFORMED_JSON);
+    CHECK_STATUS(lt_record_batch_json(t, "[{\"event_id\":\"X\"}, tru]", NULL), LT_ERR_MISSING_FIELD);
+    CHECK_CONTAINS(lt_last_error_message(), "event X");
+    CHECK_STATUS(lt_record_batch_json(t, "[[], tru]", NULL), LT_ERR_MALFORMED_JSON);
+    CHECK_CONTAINS(lt_last_error_message(), "event 1 of the array");
     CHECK_STATUS(lt_record_batch_json(t, NULL, NULL), LT_ERR_NULL_POINTER);
     CHECK_OK(lt_record_batch_json(t, "[]", &out));
     CHECK(strcmp(out, "[]") == 0);

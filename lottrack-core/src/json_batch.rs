@@ -35,12 +35,11 @@ impl Event {
         let (first, second) = elements.split_at(elements.len() / 2);
         let (a, b) = std::thread::scope(|s| {
             let b = s.spawn(|| read_elements(second, first.len()));
-            (read_elements(first, 0), b.join())
+            let a = read_elements(first, 0);
+            // A panic there is one the reading would have raised here.
+            (a, b.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
         });
         let mut events = a?;
-        let b = b.map_err(|_| Error::MalformedJson {
-            message: "reading the events failed".into(),
-        })?;
         events.append(&mut b?);
         Ok(events)
     }

@@ -52,16 +52,7 @@ impl MemoryStore {
 
 impl EventStore for MemoryStore {
     fn append(&mut self, expected_last_seq: u64, events: &[NewEvent]) -> Result<u64> {
-        let last = self.check_last(expected_last_seq)?;
-        for (i, e) in events.iter().enumerate() {
-            self.rows.push(StoredEvent {
-                seq: last + 1 + i as u64,
-                event_id: e.event_id.clone(),
-                recorded_at: e.recorded_at.clone(),
-                json: e.json.clone(),
-            });
-        }
-        Ok(self.rows.len() as u64)
+        self.append_owned(expected_last_seq, events.to_vec())
     }
 
     fn append_owned(&mut self, expected_last_seq: u64, events: Vec<NewEvent>) -> Result<u64> {

@@ -56,6 +56,7 @@ pub mod store;
 pub mod trace;
 pub mod tracker;
 mod warm;
+mod writer_thread;
 
 pub use balance::MassBalance;
 pub use catalog::{PartyRec, ProductInfo};

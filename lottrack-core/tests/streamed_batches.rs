@@ -118,6 +118,8 @@ struct Failing {
     inner: MemoryStore,
     fail_at: usize,
     streamed: usize,
+    /// Panic at `fail_at` instead of returning an error (a bug in a store).
+    panics: bool,
 }
 
 impl EventStore for Failing {
@@ -134,6 +136,9 @@ impl EventStore for Failing {
         let mut spent = Vec::new();
         while let Some(chunk) = next(spent)? {
             for r in &chunk {
+                if rows.len() == self.fail_at && self.panics {
+                    panic!("a store bug at row {}", rows.len());
+                }
                 if rows.len() == self.fail_at {
                     return Err(Error::Storage {
                         message: format!("disk full at row {}", rows.len()),
@@ -166,6 +171,7 @@ fn a_writer_failing_mid_stream_stores_nothing_and_changes_nothing() {
         inner: MemoryStore::new(),
         fail_at: 150,
         streamed: 0,
+        panics: false,
     })
     .unwrap();
     t.record(receipt(0)).unwrap();
@@ -179,4 +185,32 @@ fn a_writer_failing_mid_stream_stores_nothing_and_changes_nothing() {
     // stored.
     t.record_batch((1..50).map(receipt).collect()).unwrap();
     assert_eq!(t.event_count(), 50);
+}
+
+#[test]
+fn a_store_panicking_mid_stream_stores_nothing_and_the_tracker_goes_on() {
+    let t = Tracker::open(Failing {
+        inner: MemoryStore::new(),
+        fail_at: 150,
+        streamed: 0,
+        panics: true,
+    })
+    .unwrap();
+    t.record(receipt(0)).unwrap();
+    let before = answers(&t);
+    let err = t.record_batch((1..400).map(receipt).collect()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "storage error: the writing thread panicked; nothing was stored"
+    );
+    assert_eq!(t.event_count(), 1);
+    assert_eq!(answers(&t), before);
+    // The store came back from the writing thread: the tracker records and
+    // reads as before, a second large batch included (the thread survived).
+    t.record_batch((1..100).map(receipt).collect()).unwrap();
+    assert_eq!(t.event_count(), 100);
+    assert_eq!(t.event("R99").unwrap().event_id, "R99");
+    let err = t.record_batch((100..400).map(receipt).collect()).unwrap_err();
+    assert!(err.to_string().contains("panicked"), "{err}");
+    assert_eq!(t.event_count(), 100);
 }

@@ -562,7 +562,14 @@ impl Event {
             if v.is_empty() {
                 return Err(Error::field(id, field, "must not be empty"));
             }
-            if v.chars().any(char::is_control) {
+            // ASCII (most identifiers) is checked byte by byte; C1 controls
+            // only occur outside it.
+            let control = if v.is_ascii() {
+                v.bytes().any(|b| b.is_ascii_control())
+            } else {
+                v.chars().any(char::is_control)
+            };
+            if control {
                 return Err(Error::field(
                     id,
                     field,
@@ -1394,6 +1401,36 @@ mod tests {
             let ev = Event::from_json(src).expect(src);
             let again = Event::from_json(&ev.to_json()).expect("reparse");
             assert_eq!(ev, again, "{src}");
+        }
+    }
+
+    #[test]
+    fn identifiers_with_control_characters_are_refused_ascii_or_not() {
+        let with_lot = |lot: &str| {
+            let item = LotQty::new("rice", lot, "10", "kg").expect("line");
+            Event::receive(
+                parse_time("2026-03-01T08:00:00Z").expect("time"),
+                "p1",
+                item,
+                None,
+            )
+            .with_id("E1")
+        };
+        for bad in [
+            "a\u{0}b",
+            "tab\there",
+            "del\u{7f}",
+            "é\u{85}next-line",
+            "ü\u{9f}",
+        ] {
+            let err = with_lot(bad).check_identifiers().expect_err(bad);
+            assert!(
+                err.to_string().contains("control character"),
+                "{bad:?}: {err}"
+            );
+        }
+        for good in ["R-1", "Lot 7/B", "é-ü-ß", "ロット1", "a\u{a0}b"] {
+            with_lot(good).check_identifiers().expect(good);
         }
     }
 

@@ -210,7 +210,9 @@ fn a_store_panicking_mid_stream_stores_nothing_and_the_tracker_goes_on() {
     t.record_batch((1..100).map(receipt).collect()).unwrap();
     assert_eq!(t.event_count(), 100);
     assert_eq!(t.event("R99").unwrap().event_id, "R99");
-    let err = t.record_batch((100..400).map(receipt).collect()).unwrap_err();
+    let err = t
+        .record_batch((100..400).map(receipt).collect())
+        .unwrap_err();
     assert!(err.to_string().contains("panicked"), "{err}");
     assert_eq!(t.event_count(), 100);
 }

@@ -42,6 +42,12 @@ pub(crate) struct Batch<'a> {
     pub(crate) gaps: bool,
 }
 
+/// What recording one event of a batch did (its id is the event's).
+struct Outcome {
+    seq: u64,
+    duplicate: bool,
+}
+
 /// What the applying thread sends the writing one.
 enum ToWriter {
     /// The positions in `Batch::events` of applied events, in order: the
@@ -81,13 +87,13 @@ impl Batch<'_> {
     /// Validates and applies the events in order, handing the position of each
     /// new one to `row`; stops at the first failure (the caller rolls back).
     /// `stored(state, k)` reads back stored event `k`, to compare an event
-    /// recorded again with it.
+    /// recorded again with it. Returns what recording each event did, in order.
     fn apply(
         &self,
         state: &mut State,
         stored: &mut dyn FnMut(&State, u32) -> Result<Event>,
         row: &mut dyn FnMut(usize) -> Result<()>,
-    ) -> Result<Vec<Recorded>> {
+    ) -> Result<Vec<Outcome>> {
         let base = state.events.len();
         let mut results = Vec::with_capacity(self.events.len());
         // Which of `events` each applied one is (`state.events[base + k]`).
@@ -105,8 +111,7 @@ impl Batch<'_> {
                         event_id: ev.event_id.clone(),
                     });
                 }
-                results.push(Recorded {
-                    event_id: ev.event_id.clone(),
+                results.push(Outcome {
                     seq: State::seq(k),
                     duplicate: true,
                 });
@@ -121,14 +126,28 @@ impl Batch<'_> {
             };
             state.apply_mode(ev, stored, self.strict, self.gaps)?;
             row(pos)?;
-            results.push(Recorded {
-                event_id: ev.event_id.clone(),
+            results.push(Outcome {
                 seq,
                 duplicate: false,
             });
             applied.push(pos);
         }
         Ok(results)
+    }
+
+    /// What recording each event did, named by its id (`outcomes[i]` is
+    /// `events[i]`'s): copying the ids is left for last, so that a streamed
+    /// batch does it while its commit is under way.
+    fn recorded(&self, outcomes: Vec<Outcome>) -> Vec<Recorded> {
+        self.events
+            .iter()
+            .zip(outcomes)
+            .map(|(ev, o)| Recorded {
+                event_id: ev.event_id.clone(),
+                seq: o.seq,
+                duplicate: o.duplicate,
+            })
+            .collect()
     }
 
     /// Applies every event, then appends their rows in one call.
@@ -149,7 +168,7 @@ impl Batch<'_> {
         if !rows.is_empty() {
             store.append_owned(self.expected, rows)?;
         }
-        Ok(results)
+        Ok(self.recorded(results))
     }
 
     /// Applies the events on this thread while the writing thread makes their
@@ -225,12 +244,13 @@ impl Batch<'_> {
             }
             Ok(())
         });
-        let applied = applied.and_then(|results| {
+        let applied = applied.and_then(|outcomes| {
             if !chunk.is_empty() {
                 send(message(&mut chunk), &mut writer_stopped)?;
             }
             send(ToWriter::End, &mut writer_stopped)?;
-            Ok(results)
+            // While the writer stores the last rows and commits.
+            Ok(self.recorded(outcomes))
         });
         // Without `End` (a failure above), the writer abandons the batch.
         let written = lease.finish();

@@ -5,7 +5,9 @@
 
 use std::io::Write;
 
-use crate::event::{Event, EventBody, ShipItem};
+use chrono::{Datelike, NaiveDate, Timelike};
+
+use crate::event::{Event, EventBody, ShipItem, Time};
 use crate::model::{LotAttrs, LotQty};
 
 /// The event's JSON, or `None` when the general path must write it.
@@ -17,7 +19,7 @@ pub(crate) fn event_json(ev: &Event) -> Option<String> {
     w.raw("{");
     w.key_str_first("event_id", &ev.event_id);
     w.key_str("kind", ev.body.kind());
-    w.key_display("time", ev.time.to_rfc3339());
+    w.key_time("time", &ev.time);
     if let Some(l) = &ev.location {
         w.key_str("location", l);
     }
@@ -177,6 +179,93 @@ impl W {
         self.0.push(b'"');
     }
 
+    /// `t` as `DateTime::to_rfc3339` writes it, without its formatting
+    /// machinery and its string (a sixth of an event's JSON time).
+    fn key_time(&mut self, key: &str, t: &Time) {
+        self.raw(",\"");
+        self.raw(key);
+        self.raw("\":\"");
+        if !self.rfc3339(t) {
+            let _ = write!(self.0, "{}", t.to_rfc3339());
+        }
+        self.0.push(b'"');
+    }
+
+    /// A date as chrono's `Display` writes it (`2026-03-15`).
+    fn key_date(&mut self, key: &str, d: NaiveDate) {
+        self.raw(",\"");
+        self.raw(key);
+        self.raw("\":\"");
+        if !self.ymd(d) {
+            let _ = write!(self.0, "{d}");
+        }
+        self.0.push(b'"');
+    }
+
+    /// Writes `t` in RFC 3339 as chrono does (fraction of 3, 6 or 9 digits
+    /// when not zero, offset `+hh:mm`), or writes nothing and returns `false`
+    /// for what chrono writes otherwise: a year outside 0..=9999, a leap
+    /// second, an offset with seconds.
+    fn rfc3339(&mut self, t: &Time) -> bool {
+        let local = t.naive_local();
+        let offset = t.offset().local_minus_utc();
+        let nanos = local.nanosecond();
+        if offset % 60 != 0 || nanos >= 1_000_000_000 || !self.ymd(local.date()) {
+            return false;
+        }
+        self.0.push(b'T');
+        self.two(local.hour());
+        self.0.push(b':');
+        self.two(local.minute());
+        self.0.push(b':');
+        self.two(local.second());
+        let (digits, mut frac) = match nanos {
+            0 => (0, 0),
+            n if n % 1_000_000 == 0 => (3, n / 1_000_000),
+            n if n % 1_000 == 0 => (6, n / 1_000),
+            n => (9, n),
+        };
+        if digits > 0 {
+            self.0.push(b'.');
+            let start = self.0.len();
+            self.0.resize(start + digits, b'0');
+            for slot in self.0[start..].iter_mut().rev() {
+                *slot = b'0' + (frac % 10) as u8;
+                frac /= 10;
+            }
+        }
+        self.0.push(if offset < 0 { b'-' } else { b'+' });
+        let minutes = offset.unsigned_abs() / 60;
+        self.two(minutes / 60);
+        self.0.push(b':');
+        self.two(minutes % 60);
+        true
+    }
+
+    /// Writes `d` as `%Y-%m-%d`, or nothing and `false` for a year outside
+    /// 0..=9999 (chrono writes those with a sign).
+    fn ymd(&mut self, d: NaiveDate) -> bool {
+        let Ok(year) = u32::try_from(d.year()) else {
+            return false;
+        };
+        if year > 9999 {
+            return false;
+        }
+        self.two(year / 100);
+        self.two(year % 100);
+        self.0.push(b'-');
+        self.two(d.month());
+        self.0.push(b'-');
+        self.two(d.day());
+        true
+    }
+
+    /// Two decimal digits of `n` (< 100).
+    fn two(&mut self, n: u32) {
+        self.0.push(b'0' + (n / 10 % 10) as u8);
+        self.0.push(b'0' + (n % 10) as u8);
+    }
+
     fn opt(&mut self, key: &str, v: &Option<String>) {
         if let Some(v) = v {
             self.key_str(key, v);
@@ -204,10 +293,10 @@ impl W {
 
     fn attrs(&mut self, a: &LotAttrs) {
         if let Some(d) = a.expiry {
-            self.key_display("expiry", d);
+            self.key_date("expiry", d);
         }
         if let Some(d) = a.production_date {
-            self.key_display("production_date", d);
+            self.key_date("production_date", d);
         }
         self.opt("supplier_lot", &a.supplier_lot);
         self.opt("origin", &a.origin);
@@ -224,6 +313,63 @@ mod tests {
 
     fn slow(ev: &Event) -> String {
         ev.to_value().to_string()
+    }
+
+    /// What `key_time` writes for `t`, without the key.
+    fn fast_time(t: &Time) -> String {
+        let mut w = W(Vec::new());
+        w.key_time("t", t);
+        let s = String::from_utf8(w.0).unwrap();
+        s.trim_start_matches(",\"t\":\"")
+            .trim_end_matches('"')
+            .to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn times_are_written_as_chrono_writes_them(
+            secs in -62_135_596_800i64..=253_402_300_799i64 + 86_400 * 400,
+            nanos_kind in 0u8..4,
+            nanos in 0u32..1_000_000_000,
+            offset_quarters in -56i32..=56,
+            offset_seconds in proptest::prop_oneof![3 => proptest::strategy::Just(0i32), 1 => 1i32..60],
+        ) {
+            let nanos = match nanos_kind {
+                0 => 0,
+                1 => nanos / 1_000_000 * 1_000_000,
+                2 => nanos / 1_000 * 1_000,
+                _ => nanos,
+            };
+            let offset = chrono::FixedOffset::east_opt(offset_quarters * 900 + offset_seconds.min(899))
+                .unwrap();
+            let utc = chrono::DateTime::from_timestamp(secs, nanos).unwrap();
+            let t = utc.with_timezone(&offset);
+            proptest::prop_assert_eq!(fast_time(&t), t.to_rfc3339());
+        }
+
+        #[test]
+        fn dates_are_written_as_chrono_writes_them(days in -800_000i32..4_000_000) {
+            let d = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            let mut w = W(Vec::new());
+            w.key_date("d", d);
+            proptest::prop_assert_eq!(String::from_utf8(w.0).unwrap(), format!(",\"d\":\"{d}\""));
+        }
+    }
+
+    #[test]
+    fn edge_times_are_written_as_chrono_writes_them() {
+        for text in [
+            "0000-01-01T00:00:00+00:00",
+            "9999-12-31T23:59:59.999999999-14:00",
+            "2026-03-01T08:00:00.5+01:00",
+            "2026-03-01T08:00:00.000001Z",
+            "2026-03-01T08:00:00.000000001+05:45",
+            "2016-12-31T23:59:60.5Z",
+            "2024-02-29T12:00:00-00:30",
+        ] {
+            let t = chrono::DateTime::parse_from_rfc3339(text).unwrap();
+            assert_eq!(fast_time(&t), t.to_rfc3339(), "{text}");
+        }
     }
 
     #[test]

@@ -2,9 +2,14 @@
 //! caller that speaks JSON (the C library's `lt_record_batch_json`) records
 //! many events in one atomic append instead of one transaction each.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, channel};
+
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::tracker::{Recorded, Tracker};
+use crate::writer_thread::{BATCH_SPIN, Task, WriterThread, recv_spinning};
 
 impl Event {
     /// Reads a JSON array of events in the design's format. A malformed array,
@@ -24,25 +29,77 @@ impl Event {
     /// assert!(matches!(&err, Error::MalformedJson { message } if message.starts_with("event 2 of the array")), "{err}");
     /// ```
     pub fn list_from_json(json: &str) -> Result<Vec<Event>> {
-        let elements = split_array(json).map_err(|message| Error::MalformedJson {
-            message: format!("a batch must be a JSON array of events: {message}"),
-        })?;
-        if elements.len() < PARALLEL_MIN {
-            return read_elements(&elements, 0);
+        read_array(json, None)
+    }
+}
+
+/// [`Event::list_from_json`]: the second half of a long array is read on
+/// `writer`, a tracker's kept writing thread, when given (no thread started
+/// for it), else on a thread of its own. The first error by position is the
+/// one reported; a panic there is raised here, as reading here would have.
+fn read_array(json: &str, writer: Option<&Mutex<WriterThread>>) -> Result<Vec<Event>> {
+    let elements = split_array(json).map_err(|message| Error::MalformedJson {
+        message: format!("a batch must be a JSON array of events: {message}"),
+    })?;
+    if elements.len() < PARALLEL_MIN {
+        return read_elements(&elements, 0);
+    }
+    let (first, second) = elements.split_at(elements.len() / 2);
+    let (a, b) = match writer {
+        Some(writer) => {
+            let later = read_later(json, second, first.len(), writer);
+            let a = read_elements(first, 0);
+            let b = match recv_spinning(&later, BATCH_SPIN) {
+                Ok(Ok(b)) => b,
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(_) => Err(Error::Storage {
+                    message: "the writing thread stopped reading the array".into(),
+                }),
+            };
+            (a, b)
         }
-        // The second half is read on a second thread; the first error by
-        // position is the one reported.
-        let (first, second) = elements.split_at(elements.len() / 2);
-        let (a, b) = std::thread::scope(|s| {
+        None => std::thread::scope(|s| {
             let b = s.spawn(|| read_elements(second, first.len()));
             let a = read_elements(first, 0);
-            // A panic there is one the reading would have raised here.
             (a, b.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-        });
-        let mut events = a?;
-        events.append(&mut b?);
-        Ok(events)
+        }),
+    };
+    let mut events = a?;
+    events.append(&mut b?);
+    Ok(events)
+}
+
+/// What reading the second half gives back: the events, or the panic.
+type Later = std::thread::Result<Result<Vec<Event>>>;
+
+/// Starts reading `elements` (slices of `json`, the first being element
+/// `offset` of the array) on `writer`, from a copy of their text; here if no
+/// thread can take it.
+fn read_later(
+    json: &str,
+    elements: &[&str],
+    offset: usize,
+    writer: &Mutex<WriterThread>,
+) -> Receiver<Later> {
+    let at = |e: &str| e.as_ptr() as usize - json.as_ptr() as usize;
+    let start = elements.first().map_or(0, |e| at(e));
+    let end = elements.last().map_or(0, |e| at(e) + e.len());
+    let text = json[start..end].to_owned();
+    let ranges: Vec<(usize, usize)> = elements
+        .iter()
+        .map(|e| (at(e) - start, at(e) - start + e.len()))
+        .collect();
+    let (tx, rx) = channel::<Later>();
+    let task: Task = Box::new(move || {
+        let elements: Vec<&str> = ranges.iter().map(|&(a, b)| &text[a..b]).collect();
+        let read = catch_unwind(AssertUnwindSafe(|| read_elements(&elements, offset)));
+        let _ = tx.send(read);
+    });
+    let run = writer.lock().unwrap_or_else(|e| e.into_inner()).run(task);
+    if let Err(task) = run {
+        task();
     }
+    rx
 }
 
 /// Arrays at least this long are read on two threads.
@@ -82,7 +139,7 @@ impl Tracker {
     /// assert_eq!(t.event_count(), 2);
     /// ```
     pub fn record_batch_json(&self, json: &str) -> Result<Vec<Recorded>> {
-        self.record_batch(Event::list_from_json(json)?)
+        self.record_batch(read_array(json, Some(self.writer()))?)
     }
 }
 
@@ -235,6 +292,47 @@ mod tests {
         assert!(message(&items).starts_with(&format!("event {} of", n - 2)));
         items[5] = "tru".into();
         assert!(message(&items).starts_with("event 6 of"));
+    }
+
+    #[test]
+    fn a_tracker_reads_the_second_half_on_its_writing_thread() {
+        let n = 2 * PARALLEL_MIN + 1;
+        // Lots of their own, so every receipt is valid.
+        let element = |i: usize| {
+            RECEIVE
+                .replace("\"E1\"", &format!("\"E{i}\""))
+                .replace("\"R1\"", &format!("\"R{i}\""))
+        };
+        let mut items: Vec<String> = (0..n).map(element).collect();
+        let t = Tracker::in_memory();
+        // A bad element in the second half is named, and nothing is recorded.
+        items[n - 3] = "{\"event_id\": nul}".into();
+        match t.record_batch_json(&format!("[{}]", items.join(","))) {
+            Err(Error::MalformedJson { message }) => {
+                assert!(
+                    message.starts_with(&format!("event {} of", n - 2)),
+                    "{message}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(t.event_count(), 0);
+        items[n - 3] = element(n - 3);
+        let r = t
+            .record_batch_json(&format!("[{}]", items.join(",")))
+            .unwrap();
+        assert_eq!(r.len(), n);
+        assert!(
+            r.iter()
+                .enumerate()
+                .all(|(i, r)| r.event_id == format!("E{i}") && r.seq == i as u64 + 1)
+        );
+        // The writing thread, started by that batch, reads the next array too.
+        let more: Vec<String> = (n..2 * n).map(element).collect();
+        let r = t
+            .record_batch_json(&format!("[{}]", more.join(",")))
+            .unwrap();
+        assert_eq!((r.len(), t.event_count()), (n, 2 * n));
     }
 
     #[test]

@@ -291,6 +291,12 @@ impl Tracker {
         self.writer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The writing thread, for work that holds no other lock of the tracker
+    /// (`json_batch.rs`).
+    pub(crate) fn writer(&self) -> &Mutex<WriterThread> {
+        &self.writer
+    }
+
     /// Records one event (validated first; on error nothing changes).
     pub fn record(&self, event: Event) -> Result<Recorded> {
         let mut r = self.record_batch(vec![event])?;

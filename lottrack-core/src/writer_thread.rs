@@ -46,9 +46,12 @@ struct Lend {
 /// What the thread is given.
 enum Work {
     Lend(Lend),
-    /// Freed there, off the caller's path.
-    Drop(Box<dyn Send>),
+    /// Run there, off the caller's path.
+    Run(Task),
 }
+
+/// Work with no store: freeing a batch's events, reading half a JSON array.
+pub(crate) type Task = Box<dyn FnOnce() + Send>;
 
 /// The kept writing thread of one tracker, started with its first streamed
 /// batch; stopped and joined when dropped.
@@ -97,7 +100,7 @@ impl WriterThread {
                             self.stop();
                         }
                         // Only a `Lend` was sent.
-                        Work::Drop(_) => return Err(lost()),
+                        Work::Run(_) => return Err(lost()),
                     },
                 }
             }
@@ -112,7 +115,27 @@ impl WriterThread {
     /// caller goes on meanwhile.
     pub(crate) fn dispose(&self, garbage: Box<dyn Send>) {
         if let Some(lends) = &self.lends {
-            let _ = lends.send(Work::Drop(garbage));
+            let _ = lends.send(Work::Run(Box::new(move || drop(garbage))));
+        }
+    }
+
+    /// Runs `task` on the writing thread (starting it if need be), after any
+    /// batch before it; gives `task` back when no thread could take it.
+    pub(crate) fn run(&mut self, task: Task) -> std::result::Result<(), Task> {
+        if self.lends.is_none() && self.start().is_err() {
+            return Err(task);
+        }
+        let Some(lends) = &self.lends else {
+            return Err(task);
+        };
+        match lends.send(Work::Run(task)) {
+            Ok(()) => Ok(()),
+            Err(SendError(Work::Run(task))) => {
+                self.stop(); // the thread has ended
+                Err(task)
+            }
+            // `SendError` gives back what was sent, a `Run`.
+            Err(SendError(Work::Lend(_))) => Ok(()),
         }
     }
 
@@ -128,8 +151,10 @@ impl WriterThread {
                         reply,
                     } = match work {
                         Work::Lend(lend) => lend,
-                        Work::Drop(garbage) => {
-                            drop(garbage);
+                        Work::Run(task) => {
+                            // A panic is the task's to report (it holds
+                            // the channel its caller waits on).
+                            let _ = catch_unwind(AssertUnwindSafe(task));
                             continue;
                         }
                     };

@@ -13,7 +13,9 @@
 //!
 //! The store is moved to the thread for the batch and back with the result
 //! (no lifetimes are stretched); [`Lease`] brings it back even when the
-//! validating thread unwinds.
+//! validating thread unwinds. Between batches the thread also takes small
+//! tasks off the caller's path ([`WriterThread::run`]): freeing a recorded
+//! batch's events, reading the second half of a long JSON array.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvError, SendError, Sender, SyncSender, TryRecvError, channel};

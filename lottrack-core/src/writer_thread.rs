@@ -18,6 +18,7 @@
 //! batch's events, reading the second half of a long JSON array.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::OnceLock;
 use std::sync::mpsc::{Receiver, RecvError, SendError, Sender, SyncSender, TryRecvError, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -237,11 +238,15 @@ impl<M> Drop for Lease<'_, M> {
     }
 }
 
-/// Receives from `rx`, spinning for up to `spin` before sleeping.
+/// Receives from `rx`, spinning for up to `spin` before sleeping; sleeps at
+/// once on a single CPU.
 pub(crate) fn recv_spinning<T>(
     rx: &Receiver<T>,
     spin: Duration,
 ) -> std::result::Result<T, RecvError> {
+    if !may_spin() {
+        return rx.recv();
+    }
     let start = Instant::now();
     loop {
         for _ in 0..64 {
@@ -255,6 +260,15 @@ pub(crate) fn recv_spinning<T>(
             return rx.recv();
         }
     }
+}
+
+/// Whether waits may spin: only with two CPUs or more for this process (its
+/// affinity and CPU quota count). On one, a spinning thread holds the CPU the
+/// thread it waits for needs: recording into memory measured 3× slower
+/// (`taskset -c 0`, `benches/README.md`, eighth round).
+fn may_spin() -> bool {
+    static MAY: OnceLock<bool> = OnceLock::new();
+    *MAY.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2))
 }
 
 fn lost() -> Error {

@@ -1,6 +1,7 @@
 //! The PostgreSQL store through the tracker (cargo feature `postgres`): a round
-//! trip, two trackers racing to ship the last stock of a lot, and a writer whose
-//! append conflicts with an unrelated event.
+//! trip, two trackers racing to ship the last stock of a lot, a writer whose
+//! append conflicts with an unrelated event, and large batches, whose store is
+//! lent to the tracker's writing thread.
 //!
 //! These tests need a server: set `LOTTRACK_TEST_PG` to a DSN (see
 //! `.ci/postgres-setup.sh`). Without it they print a message and pass, except under
@@ -381,4 +382,39 @@ fn pg_a_process_checkpoint_of_the_shared_log() {
     // Without the option there is no checkpoint to write.
     let err = plant2.write_checkpoint().unwrap_err();
     assert!(err.to_string().contains("keeps no checkpoint"), "{err}");
+}
+
+#[test]
+fn pg_large_batches_stream_through_the_writing_thread() {
+    let Some(dsn) = test_dsn("pg_large_batches_stream_through_the_writing_thread") else {
+        return;
+    };
+    let schema = Schema::new(&dsn, "large_batches");
+    let a = schema.tracker();
+    let b = schema.tracker();
+    // 300 events (streamed: the store goes to the writing thread and back).
+    let receipts = |from: usize| -> Vec<Event> {
+        (from..from + 300)
+            .map(|i| receipt(&format!("R{i}"), &format!("L{i}"), "10", "plant"))
+            .collect()
+    };
+    let r = a.record_batch(receipts(0)).unwrap();
+    assert_eq!((r.len(), r[299].seq), (300, 300));
+
+    // A large batch short of stock at its last event stores nothing.
+    let before = answers(&a);
+    let mut short = receipts(300);
+    short.push(shipment("S-too-much", "L0", "11", "c1"));
+    let err = a.record_batch(short).unwrap_err();
+    assert!(err.to_string().contains("L0"), "{err}");
+    assert_eq!((a.event_count(), a.last_seq()), (300, 300));
+    assert_eq!(answers(&a), before);
+
+    // B is behind by 300 events: its streamed append conflicts, it catches up
+    // and streams again after them; then A catches up with B.
+    let r = b.record_batch(receipts(600)).unwrap();
+    assert_eq!((r[0].seq, r[299].seq), (301, 600));
+    assert_eq!(a.sync().unwrap(), 300);
+    assert_eq!(answers(&a), answers(&b));
+    assert_gap_free(&schema.tracker());
 }

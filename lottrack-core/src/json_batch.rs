@@ -3,13 +3,12 @@
 //! many events in one atomic append instead of one transaction each.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, channel};
 
 use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::tracker::{Recorded, Tracker};
-use crate::writer_thread::{BATCH_SPIN, Task, WriterThread, recv_spinning};
+use crate::writer_thread::{BATCH_SPIN, Task, recv_spinning};
 
 impl Event {
     /// Reads a JSON array of events in the design's format. A malformed array,
@@ -33,11 +32,11 @@ impl Event {
     }
 }
 
-/// [`Event::list_from_json`]: the second half of a long array is read on
-/// `writer`, a tracker's kept writing thread, when given (no thread started
-/// for it), else on a thread of its own. The first error by position is the
+/// [`Event::list_from_json`]: the second half of a long array is read on the
+/// kept writing thread of `tracker`, when given (no thread started for it),
+/// else on a thread of its own. The first error by position is the
 /// one reported; a panic there is raised here, as reading here would have.
-fn read_array(json: &str, writer: Option<&Mutex<WriterThread>>) -> Result<Vec<Event>> {
+fn read_array(json: &str, tracker: Option<&Tracker>) -> Result<Vec<Event>> {
     let elements = split_array(json).map_err(|message| Error::MalformedJson {
         message: format!("a batch must be a JSON array of events: {message}"),
     })?;
@@ -45,9 +44,9 @@ fn read_array(json: &str, writer: Option<&Mutex<WriterThread>>) -> Result<Vec<Ev
         return read_elements(&elements, 0);
     }
     let (first, second) = elements.split_at(elements.len() / 2);
-    let (a, b) = match writer {
-        Some(writer) => {
-            let later = read_later(json, second, first.len(), writer);
+    let (a, b) = match tracker {
+        Some(tracker) => {
+            let later = read_later(json, second, first.len(), tracker);
             let a = read_elements(first, 0);
             let b = match recv_spinning(&later, BATCH_SPIN) {
                 Ok(Ok(b)) => b,
@@ -73,14 +72,9 @@ fn read_array(json: &str, writer: Option<&Mutex<WriterThread>>) -> Result<Vec<Ev
 type Later = std::thread::Result<Result<Vec<Event>>>;
 
 /// Starts reading `elements` (slices of `json`, the first being element
-/// `offset` of the array) on `writer`, from a copy of their text; here if no
-/// thread can take it.
-fn read_later(
-    json: &str,
-    elements: &[&str],
-    offset: usize,
-    writer: &Mutex<WriterThread>,
-) -> Receiver<Later> {
+/// `offset` of the array) on the writing thread of `tracker`, from a copy of
+/// their text; here if no thread can take it.
+fn read_later(json: &str, elements: &[&str], offset: usize, tracker: &Tracker) -> Receiver<Later> {
     let at = |e: &str| e.as_ptr() as usize - json.as_ptr() as usize;
     let start = elements.first().map_or(0, |e| at(e));
     let end = elements.last().map_or(0, |e| at(e) + e.len());
@@ -95,7 +89,7 @@ fn read_later(
         let read = catch_unwind(AssertUnwindSafe(|| read_elements(&elements, offset)));
         let _ = tx.send(read);
     });
-    let run = writer.lock().unwrap_or_else(|e| e.into_inner()).run(task);
+    let run = tracker.lock_writer().run(task);
     if let Err(task) = run {
         task();
     }
@@ -139,7 +133,7 @@ impl Tracker {
     /// assert_eq!(t.event_count(), 2);
     /// ```
     pub fn record_batch_json(&self, json: &str) -> Result<Vec<Recorded>> {
-        self.record_batch(read_array(json, Some(self.writer()))?)
+        self.record_batch(read_array(json, Some(self))?)
     }
 }
 

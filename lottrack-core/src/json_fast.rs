@@ -170,11 +170,16 @@ impl W {
         self.string(v);
     }
 
-    /// A value whose text needs no escaping (times, dates, decimals).
-    fn key_display(&mut self, key: &str, v: impl std::fmt::Display) {
+    /// `,"key":"`: the start of a value whose text needs no escaping.
+    fn key_open(&mut self, key: &str) {
         self.raw(",\"");
         self.raw(key);
         self.raw("\":\"");
+    }
+
+    /// A value whose text needs no escaping (times, dates, decimals).
+    fn key_display(&mut self, key: &str, v: impl std::fmt::Display) {
+        self.key_open(key);
         let _ = write!(self.0, "{v}");
         self.0.push(b'"');
     }
@@ -182,9 +187,7 @@ impl W {
     /// `t` as `DateTime::to_rfc3339` writes it, without its formatting
     /// machinery and its string (a sixth of an event's JSON time).
     fn key_time(&mut self, key: &str, t: &Time) {
-        self.raw(",\"");
-        self.raw(key);
-        self.raw("\":\"");
+        self.key_open(key);
         if !self.rfc3339(t) {
             let _ = write!(self.0, "{}", t.to_rfc3339());
         }
@@ -193,9 +196,7 @@ impl W {
 
     /// A date as chrono's `Display` writes it (`2026-03-15`).
     fn key_date(&mut self, key: &str, d: NaiveDate) {
-        self.raw(",\"");
-        self.raw(key);
-        self.raw("\":\"");
+        self.key_open(key);
         if !self.ymd(d) {
             let _ = write!(self.0, "{d}");
         }

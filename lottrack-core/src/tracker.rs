@@ -286,15 +286,10 @@ impl Tracker {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Taken after the store's lock, only while recording.
-    fn lock_writer(&self) -> MutexGuard<'_, WriterThread> {
+    /// The writing thread: taken after the store's lock while recording, or
+    /// with no other lock of the tracker to hand it a task (`json_batch.rs`).
+    pub(crate) fn lock_writer(&self) -> MutexGuard<'_, WriterThread> {
         self.writer.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The writing thread, for work that holds no other lock of the tracker
-    /// (`json_batch.rs`).
-    pub(crate) fn writer(&self) -> &Mutex<WriterThread> {
-        &self.writer
     }
 
     /// Records one event (validated first; on error nothing changes).

@@ -1,6 +1,8 @@
 //! Ingest into an in-memory tracker: typed events one by one, typed batches of
 //! 1 000, the JSON form one by one and as JSON arrays of 1 000
-//! (`Tracker::record_batch_json`, what C's `lt_record_batch_json` runs) (events/s).
+//! (`Tracker::record_batch_json`, what C's `lt_record_batch_json` runs) (events/s),
+//! and the same typed batches taken by the bare ingest baseline
+//! (`lottrack_benches::bare_ingest`), the floor typed batches are measured against.
 //!
 //! `LOTTRACK_BENCH_SCALE=10k|100k|1m` (default 100k lots).
 
@@ -43,6 +45,14 @@ fn ingest(c: &mut Criterion) {
                 lottrack_benches::record_in_batches(&t, evs, 1000);
                 t
             },
+            BatchSize::PerIteration,
+        )
+    });
+    // The floor: the same events taken by the bare baseline (no checks, no store).
+    g.bench_function("bare_baseline_batch_1000", |b| {
+        b.iter_batched(
+            || events.clone(),
+            |evs| lottrack_benches::bare_ingest::ingest(evs, 1000).unwrap(),
             BatchSize::PerIteration,
         )
     });

@@ -4,7 +4,9 @@
 //! times (default 5), and prints events per second of each round. With
 //! `STORE=sqlite` the tracker records into a fresh SQLite file (synchronous FULL)
 //! in a temporary directory instead; `STORE=sqlite-normal` likewise with
-//! synchronous NORMAL. `BATCH` sets the batch size (default 1 000).
+//! synchronous NORMAL; `STORE=bare` times the bare ingest baseline
+//! (`lottrack_benches::bare_ingest`) instead of a tracker. `BATCH` sets the batch
+//! size (default 1 000).
 //!
 //! `cargo run --release -p lottrack-benches --example ingest_probe`
 
@@ -32,6 +34,12 @@ fn main() {
         let cpu0 = cpu_seconds();
         let t0 = Instant::now();
         let path = dir.path().join("ingest.db");
+        if store == "bare" {
+            let ix = lottrack_benches::bare_ingest::ingest(evs, batch).unwrap();
+            report(events.len(), t0.elapsed(), cpu_seconds() - cpu0);
+            drop(ix);
+            continue;
+        }
         let t = match store.as_str() {
             "sqlite" => Tracker::open_sqlite(&path).unwrap(),
             "sqlite-normal" => Tracker::open_sqlite_with(
@@ -45,17 +53,19 @@ fn main() {
             _ => Tracker::in_memory(),
         };
         lottrack_benches::record_in_batches(&t, evs, batch);
-        let el = t0.elapsed();
-        let cpu = cpu_seconds() - cpu0;
-        println!(
-            "{} events in {:.1} ms: {:.0} ev/s, cpu {:.0} %",
-            events.len(),
-            el.as_secs_f64() * 1e3,
-            events.len() as f64 / el.as_secs_f64(),
-            cpu / el.as_secs_f64() * 100.0
-        );
+        report(events.len(), t0.elapsed(), cpu_seconds() - cpu0);
         drop(t);
     }
+}
+
+fn report(events: usize, el: std::time::Duration, cpu: f64) {
+    println!(
+        "{} events in {:.1} ms: {:.0} ev/s, cpu {:.0} %",
+        events,
+        el.as_secs_f64() * 1e3,
+        events as f64 / el.as_secs_f64(),
+        cpu / el.as_secs_f64() * 100.0
+    );
 }
 
 /// The process's user and system time so far, in seconds (`/proc/self/stat`,

@@ -7,6 +7,8 @@
 #[path = "gen.rs"]
 pub mod generator;
 
+pub mod bare_ingest;
+
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};

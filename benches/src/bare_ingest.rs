@@ -1,0 +1,342 @@
+//! The bare ingest baseline: the least work an index of lots must do to take the
+//! same typed events and answer traces and balances afterwards, with nothing else.
+//! It is to ingest what [`crate::Csr`] is to the forward trace: the floor on this
+//! machine that lottrack's `Tracker::record_batch` is measured against.
+//!
+//! Per event it takes the id (moved, not copied) into a hash table, finds or adds
+//! each lot by its `(product, lot)` key (foldhash over a table of record numbers,
+//! the keys moved into the records), converts each quantity into the product's
+//! base unit, adds it to the lot's one stock total and appends a movement `(lot,
+//! delta)` to one flat list, and appends a transform's links to one flat list. A
+//! void looks its target up and reverses the target's movements and links.
+//! [`BareIndex::finish`] then builds, by counting sort, the links in both
+//! directions and each lot's movements (what traces, recalls and the mass
+//! balance read).
+//!
+//! What it leaves out, and lottrack does: refusing events (stock short, unknown
+//! lots, duplicate ids, bad units or limits), stock per location and container,
+//! lot attributes and statuses, parties and documents, undo of a refused batch,
+//! results per event, the store, and an index that answers between two batches.
+
+use hashbrown::HashTable;
+use lottrack_core::{Event, EventBody, LotQty, ShipItem};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+/// A product's base unit and its conversions: (unit, base units in one).
+type Units = (String, Vec<(String, Decimal)>);
+
+/// The bare index (see the module documentation).
+#[derive(Default)]
+pub struct BareIndex {
+    hasher: foldhash::fast::FixedState,
+    event_ids: Vec<String>,
+    event_table: HashTable<u32>,
+    /// Where each event's movements start in `moves` (one more entry than events).
+    event_moves: Vec<u32>,
+    /// Where each event's links start in `links` (likewise).
+    event_links: Vec<u32>,
+    lot_keys: Vec<(String, String)>,
+    lot_table: HashTable<u32>,
+    /// Each lot's stock over every place, in its product's base unit.
+    pub stock: Vec<Decimal>,
+    /// Every movement: (lot, signed change in the base unit); voided ones zeroed.
+    moves: Vec<(u32, Decimal)>,
+    /// Every link: (input lot, output lot); voided ones set to `u32::MAX`.
+    links: Vec<(u32, u32)>,
+    /// Products: base unit and conversions into it.
+    units: HashMap<String, Units, foldhash::fast::FixedState>,
+    /// Built by [`BareIndex::finish`]: links forward and backward, movements per lot.
+    pub forward: crate::Csr,
+    /// See `forward`.
+    pub backward: crate::Csr,
+    /// Each lot's movements (indexes into the movement list), by lot.
+    pub lot_moves: crate::Csr,
+}
+
+impl BareIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        BareIndex {
+            event_moves: vec![0],
+            event_links: vec![0],
+            ..BareIndex::default()
+        }
+    }
+
+    /// Number of lots.
+    pub fn lots(&self) -> usize {
+        self.lot_keys.len()
+    }
+
+    /// The id of a lot by its key.
+    pub fn lot(&self, product: &str, lot: &str) -> Option<u32> {
+        let h = self.hasher.hash_one((product, lot));
+        self.lot_table
+            .find(h, |&n| {
+                let k = &self.lot_keys[n as usize];
+                k.0 == product && k.1 == lot
+            })
+            .copied()
+    }
+
+    fn lot_or_add(&mut self, product: String, lot: String) -> u32 {
+        let h = self.hasher.hash_one((product.as_str(), lot.as_str()));
+        let keys = &self.lot_keys;
+        if let Some(&n) = self.lot_table.find(h, |&n| {
+            let k = &keys[n as usize];
+            k.0 == product && k.1 == lot
+        }) {
+            return n;
+        }
+        let n = self.lot_keys.len() as u32;
+        self.lot_keys.push((product, lot));
+        self.stock.push(Decimal::ZERO);
+        let (keys, hasher) = (&self.lot_keys, &self.hasher);
+        self.lot_table.insert_unique(h, n, |&m| {
+            let k = &keys[m as usize];
+            hasher.hash_one((k.0.as_str(), k.1.as_str()))
+        });
+        n
+    }
+
+    fn event_index(&self, id: &str) -> Option<u32> {
+        let h = self.hasher.hash_one(id);
+        self.event_table
+            .find(h, |&n| self.event_ids[n as usize] == id)
+            .copied()
+    }
+
+    fn base(&self, line: &LotQty) -> Result<Decimal, String> {
+        let Some((base, conv)) = self.units.get(&line.product) else {
+            return Ok(line.quantity);
+        };
+        if line.uom == *base {
+            return Ok(line.quantity);
+        }
+        conv.iter()
+            .find(|(u, _)| *u == line.uom)
+            .and_then(|(_, f)| line.quantity.checked_mul(*f))
+            .ok_or_else(|| {
+                format!(
+                    "{} {} of {}: no conversion",
+                    line.quantity, line.uom, line.product
+                )
+            })
+    }
+
+    fn line(&mut self, line: LotQty, sign: i8) -> Result<u32, String> {
+        let q = self.base(&line)?;
+        let lot = self.lot_or_add(line.product, line.lot);
+        let d = if sign < 0 { -q } else { q };
+        self.stock[lot as usize] += d;
+        self.moves.push((lot, d));
+        Ok(lot)
+    }
+
+    /// Takes one event (moved in).
+    pub fn take(&mut self, ev: Event) -> Result<(), String> {
+        let idx = self.event_ids.len() as u32;
+        let sign = sign(&ev.body);
+        match ev.body {
+            EventBody::Receive { item, .. }
+            | EventBody::Return { item, .. }
+            | EventBody::Ship {
+                item: ShipItem::Lot(item),
+                ..
+            }
+            | EventBody::Dispose { item, .. }
+            | EventBody::Consume { item, .. }
+            | EventBody::Adjust { item, .. } => {
+                self.line(item, sign)?;
+            }
+            EventBody::Move { item, .. } => {
+                // Out of one place, into another: net zero, two movements.
+                let lot = self.line(item, -1)?;
+                let d = -self.moves[self.moves.len() - 1].1;
+                self.stock[lot as usize] += d;
+                self.moves.push((lot, d));
+            }
+            EventBody::Transform { inputs, outputs } => {
+                let first = self.moves.len();
+                for i in inputs {
+                    self.line(i, -1)?;
+                }
+                let outs = self.moves.len();
+                for o in outputs {
+                    self.line(o.item, 1)?;
+                }
+                for i in first..outs {
+                    for o in outs..self.moves.len() {
+                        self.links.push((self.moves[i].0, self.moves[o].0));
+                    }
+                }
+            }
+            EventBody::Void { target, .. } => {
+                let t = self
+                    .event_index(&target)
+                    .ok_or_else(|| format!("void {}: no event {target}", ev.event_id))?;
+                let (a, b) = (
+                    self.event_moves[t as usize] as usize,
+                    self.event_moves[t as usize + 1] as usize,
+                );
+                for m in a..b {
+                    let (lot, d) = self.moves[m];
+                    self.stock[lot as usize] -= d;
+                    self.moves[m].1 = Decimal::ZERO;
+                }
+                let (a, b) = (
+                    self.event_links[t as usize] as usize,
+                    self.event_links[t as usize + 1] as usize,
+                );
+                for l in &mut self.links[a..b] {
+                    *l = (u32::MAX, u32::MAX);
+                }
+            }
+            EventBody::Product {
+                product,
+                uom,
+                conversions,
+                ..
+            } => {
+                self.units
+                    .insert(product, (uom, conversions.into_iter().collect()));
+            }
+            EventBody::Status { .. }
+            | EventBody::Party { .. }
+            | EventBody::Location { .. }
+            | EventBody::MockRecall { .. } => {}
+            other => {
+                return Err(format!(
+                    "event {}: the bare baseline does not take {} events",
+                    ev.event_id,
+                    other.kind()
+                ));
+            }
+        }
+        let h = self.hasher.hash_one(ev.event_id.as_str());
+        self.event_ids.push(ev.event_id);
+        let (ids, hasher) = (&self.event_ids, &self.hasher);
+        self.event_table
+            .insert_unique(h, idx, |&m| hasher.hash_one(ids[m as usize].as_str()));
+        self.event_moves.push(self.moves.len() as u32);
+        self.event_links.push(self.links.len() as u32);
+        Ok(())
+    }
+
+    /// Builds the links in both directions and each lot's movements.
+    pub fn finish(&mut self) {
+        let n = self.lot_keys.len();
+        let live = || self.links.iter().copied().filter(|l| l.0 != u32::MAX);
+        self.forward = crate::Csr::build(n, live());
+        self.backward = crate::Csr::build(n, live().map(|(a, b)| (b, a)));
+        self.lot_moves = crate::Csr::build(
+            n,
+            self.moves
+                .iter()
+                .enumerate()
+                .map(|(i, (lot, _))| (*lot, i as u32)),
+        );
+    }
+}
+
+/// Takes `events` into a new bare index in batches of `n` (moved, as
+/// `record_in_batches` hands them to a tracker) and finishes it.
+pub fn ingest(events: Vec<Event>, n: usize) -> Result<BareIndex, String> {
+    let mut ix = BareIndex::new();
+    let mut evs = events.into_iter();
+    loop {
+        let chunk: Vec<_> = evs.by_ref().take(n).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        for e in chunk {
+            ix.take(e)?;
+        }
+    }
+    ix.finish();
+    Ok(ix)
+}
+
+/// +1 for what adds stock, −1 for what takes it (`Adjust` is signed already).
+fn sign(body: &EventBody) -> i8 {
+    match body {
+        EventBody::Ship { .. } | EventBody::Dispose { .. } | EventBody::Consume { .. } => -1,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::generator::{Config, generate_vec};
+    use lottrack_core::{LotKey, TraceOptions, Tracker};
+
+    /// The baseline reads the generated chain as the tracker does: the same lots,
+    /// the same stock on every lot, the same forward traces.
+    #[test]
+    fn agrees_with_the_tracker_on_a_10k_chain() {
+        let (c, events) = generate_vec(&Config::new(10_000));
+        let t = Tracker::in_memory();
+        crate::record_in_batches(&t, events.clone(), 1000);
+        let ix = ingest(events, 1000).unwrap();
+
+        let live = (0..ix.lots())
+            .filter(|&l| {
+                let r = ix.lot_moves.offsets[l] as usize..ix.lot_moves.offsets[l + 1] as usize;
+                ix.lot_moves.targets[r]
+                    .iter()
+                    .any(|&m| !ix.moves[m as usize].1.is_zero())
+            })
+            .count();
+        assert_eq!(live, t.lot_count());
+        assert_eq!(live, c.lots());
+
+        let mut checked = 0;
+        for (l, (product, lot)) in ix.lot_keys.iter().enumerate() {
+            let Ok(lines) = t.on_hand(&LotKey::new(product, lot)) else {
+                continue;
+            };
+            let on_hand: Decimal = lines.iter().map(|s| s.quantity).sum();
+            assert_eq!(on_hand, ix.stock[l], "{product}/{lot}");
+            checked += 1;
+        }
+        assert_eq!(checked, live);
+
+        let mut vis = crate::Visited::default();
+        for r in c.forward_roots() {
+            let key = c.key(r.lot);
+            let root = ix.lot(&key.product, &key.lot).unwrap();
+            let mut want: Vec<String> = ix
+                .forward
+                .reach_set(root, &mut vis)
+                .into_iter()
+                .filter(|&l| l != root)
+                .map(|l| {
+                    let k = &ix.lot_keys[l as usize];
+                    format!("{}/{}", k.0, k.1)
+                })
+                .collect();
+            let tr = t.trace_forward(&key, &TraceOptions::default()).unwrap();
+            let mut got: Vec<String> = tr
+                .lots
+                .iter()
+                .map(|l| format!("{}/{}", l.product, l.lot))
+                .collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "root {key}");
+            assert_eq!(got.len(), r.reach);
+        }
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_take() {
+        let mut ix = BareIndex::new();
+        let t = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+        let err = ix.take(Event::void(t, "E404", None)).unwrap_err();
+        assert!(err.contains("no event E404"), "{err}");
+    }
+}

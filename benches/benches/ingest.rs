@@ -48,11 +48,20 @@ fn ingest(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
-    // The floor: the same events taken by the bare baseline (no checks, no store).
+    // The floor: the same events taken by the bare baseline (no checks, no
+    // store), what is left of them freed on a second thread as the tracker does,
+    // and all on one thread.
     g.bench_function("bare_baseline_batch_1000", |b| {
         b.iter_batched(
             || events.clone(),
             |evs| lottrack_benches::bare_ingest::ingest(evs, 1000).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("bare_baseline_one_thread", |b| {
+        b.iter_batched(
+            || events.clone(),
+            |evs| lottrack_benches::bare_ingest::ingest_one_thread(evs, 1000).unwrap(),
             BatchSize::PerIteration,
         )
     });

@@ -1,8 +1,10 @@
 //! Heap per lot, counted by a counting global allocator (requested bytes of live
 //! allocations; the allocator's own per-block overhead comes on top).
 //!
-//! Two figures: an in-memory tracker (index + the memory store's log) and a tracker
-//! reopened over a SQLite store (the index alone; the log stays on disk). "Beyond
+//! Three figures: an in-memory tracker (index + the memory store's log), a tracker
+//! reopened over a SQLite store (the index alone; the log stays on disk), and the
+//! bare ingest baseline's index (`lottrack_benches::bare_ingest`: the floor, what
+//! an index that only answers traces and balances holds). "Beyond
 //! strings" subtracts one copy of the strings a lot and its events necessarily
 //! carry: product and lot code of every lot, the id of every event.
 //!
@@ -103,6 +105,19 @@ fn main() {
     let sq_bytes = b3 - b2;
     let sq_blocks = k3 - k2;
 
+    drop(t);
+
+    // The bare baseline's index over the same events.
+    let (b4, k4) = heap();
+    let (chain, evs) = generator::generate_vec(&cfg);
+    assert_eq!(chain.lots(), n);
+    drop(chain);
+    let bare = lottrack_benches::bare_ingest::ingest(evs, 1000).unwrap();
+    let (b5, k5) = heap();
+    let bare_bytes = b5 - b4;
+    let bare_blocks = k5 - k4;
+    drop(bare);
+
     let per = |b: isize| b as f64 / n as f64;
     println!("memory/{}: {n} lots, {events} events", scale_label(lots));
     println!(
@@ -120,5 +135,11 @@ fn main() {
         per(sq_bytes),
         per(sq_bytes - strings as isize),
         sq_blocks as f64 / n as f64
+    );
+    println!(
+        "  bare baseline's index: {:.1} bytes/lot heap ({:.1} beyond strings), {:.2} blocks/lot",
+        per(bare_bytes),
+        per(bare_bytes - strings as isize),
+        bare_blocks as f64 / n as f64
     );
 }

@@ -5,7 +5,8 @@
 //! `STORE=sqlite` the tracker records into a fresh SQLite file (synchronous FULL)
 //! in a temporary directory instead; `STORE=sqlite-normal` likewise with
 //! synchronous NORMAL; `STORE=bare` times the bare ingest baseline
-//! (`lottrack_benches::bare_ingest`) instead of a tracker. `BATCH` sets the batch
+//! (`lottrack_benches::bare_ingest`) instead of a tracker, `STORE=bare-one` the
+//! same on one thread. `BATCH` sets the batch
 //! size (default 1 000).
 //!
 //! `cargo run --release -p lottrack-benches --example ingest_probe`
@@ -34,8 +35,13 @@ fn main() {
         let cpu0 = cpu_seconds();
         let t0 = Instant::now();
         let path = dir.path().join("ingest.db");
-        if store == "bare" {
-            let ix = lottrack_benches::bare_ingest::ingest(evs, batch).unwrap();
+        if store.starts_with("bare") {
+            let ix = if store == "bare-one" {
+                lottrack_benches::bare_ingest::ingest_one_thread(evs, batch)
+            } else {
+                lottrack_benches::bare_ingest::ingest(evs, batch)
+            }
+            .unwrap();
             report(events.len(), t0.elapsed(), cpu_seconds() - cpu0);
             drop(ix);
             continue;

@@ -23,6 +23,7 @@ use lottrack_core::{Event, EventBody, LotQty, ShipItem};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::mem::take;
 
 /// A product's base unit and its conversions: (unit, base units in one).
 type Units = (String, Vec<(String, Decimal)>);
@@ -31,13 +32,13 @@ type Units = (String, Vec<(String, Decimal)>);
 #[derive(Default)]
 pub struct BareIndex {
     hasher: foldhash::fast::FixedState,
-    event_ids: Vec<String>,
+    event_ids: Vec<Box<str>>,
     event_table: HashTable<u32>,
     /// Where each event's movements start in `moves` (one more entry than events).
     event_moves: Vec<u32>,
     /// Where each event's links start in `links` (likewise).
     event_links: Vec<u32>,
-    lot_keys: Vec<(String, String)>,
+    lot_keys: Vec<(Box<str>, Box<str>)>,
     lot_table: HashTable<u32>,
     /// Each lot's stock over every place, in its product's base unit.
     pub stock: Vec<Decimal>,
@@ -76,7 +77,7 @@ impl BareIndex {
         self.lot_table
             .find(h, |&n| {
                 let k = &self.lot_keys[n as usize];
-                k.0 == product && k.1 == lot
+                *k.0 == *product && *k.1 == *lot
             })
             .copied()
     }
@@ -86,17 +87,18 @@ impl BareIndex {
         let keys = &self.lot_keys;
         if let Some(&n) = self.lot_table.find(h, |&n| {
             let k = &keys[n as usize];
-            k.0 == product && k.1 == lot
+            *k.0 == *product && *k.1 == *lot
         }) {
             return n;
         }
         let n = self.lot_keys.len() as u32;
-        self.lot_keys.push((product, lot));
+        self.lot_keys
+            .push((product.into_boxed_str(), lot.into_boxed_str()));
         self.stock.push(Decimal::ZERO);
         let (keys, hasher) = (&self.lot_keys, &self.hasher);
         self.lot_table.insert_unique(h, n, |&m| {
             let k = &keys[m as usize];
-            hasher.hash_one((k.0.as_str(), k.1.as_str()))
+            hasher.hash_one((&*k.0, &*k.1))
         });
         n
     }
@@ -104,7 +106,7 @@ impl BareIndex {
     fn event_index(&self, id: &str) -> Option<u32> {
         let h = self.hasher.hash_one(id);
         self.event_table
-            .find(h, |&n| self.event_ids[n as usize] == id)
+            .find(h, |&n| *self.event_ids[n as usize] == *id)
             .copied()
     }
 
@@ -126,20 +128,21 @@ impl BareIndex {
             })
     }
 
-    fn line(&mut self, line: LotQty, sign: i8) -> Result<u32, String> {
-        let q = self.base(&line)?;
-        let lot = self.lot_or_add(line.product, line.lot);
+    fn line(&mut self, line: &mut LotQty, sign: i8) -> Result<u32, String> {
+        let q = self.base(line)?;
+        let lot = self.lot_or_add(take(&mut line.product), take(&mut line.lot));
         let d = if sign < 0 { -q } else { q };
         self.stock[lot as usize] += d;
         self.moves.push((lot, d));
         Ok(lot)
     }
 
-    /// Takes one event (moved in).
-    pub fn take(&mut self, ev: Event) -> Result<(), String> {
+    /// Takes one event: the strings it keeps are moved out of it, the rest is
+    /// left to the caller to free.
+    pub fn take(&mut self, ev: &mut Event) -> Result<(), String> {
         let idx = self.event_ids.len() as u32;
         let sign = sign(&ev.body);
-        match ev.body {
+        match &mut ev.body {
             EventBody::Receive { item, .. }
             | EventBody::Return { item, .. }
             | EventBody::Ship {
@@ -165,7 +168,7 @@ impl BareIndex {
                 }
                 let outs = self.moves.len();
                 for o in outputs {
-                    self.line(o.item, 1)?;
+                    self.line(&mut o.item, 1)?;
                 }
                 for i in first..outs {
                     for o in outs..self.moves.len() {
@@ -175,7 +178,7 @@ impl BareIndex {
             }
             EventBody::Void { target, .. } => {
                 let t = self
-                    .event_index(&target)
+                    .event_index(target)
                     .ok_or_else(|| format!("void {}: no event {target}", ev.event_id))?;
                 let (a, b) = (
                     self.event_moves[t as usize] as usize,
@@ -200,8 +203,10 @@ impl BareIndex {
                 conversions,
                 ..
             } => {
-                self.units
-                    .insert(product, (uom, conversions.into_iter().collect()));
+                self.units.insert(
+                    take(product),
+                    (take(uom), take(conversions).into_iter().collect()),
+                );
             }
             EventBody::Status { .. }
             | EventBody::Party { .. }
@@ -216,10 +221,10 @@ impl BareIndex {
             }
         }
         let h = self.hasher.hash_one(ev.event_id.as_str());
-        self.event_ids.push(ev.event_id);
+        self.event_ids.push(take(&mut ev.event_id).into_boxed_str());
         let (ids, hasher) = (&self.event_ids, &self.hasher);
         self.event_table
-            .insert_unique(h, idx, |&m| hasher.hash_one(ids[m as usize].as_str()));
+            .insert_unique(h, idx, |&m| hasher.hash_one(&*ids[m as usize]));
         self.event_moves.push(self.moves.len() as u32);
         self.event_links.push(self.links.len() as u32);
         Ok(())
@@ -227,6 +232,13 @@ impl BareIndex {
 
     /// Builds the links in both directions and each lot's movements.
     pub fn finish(&mut self) {
+        self.event_ids.shrink_to_fit();
+        self.event_moves.shrink_to_fit();
+        self.event_links.shrink_to_fit();
+        self.lot_keys.shrink_to_fit();
+        self.stock.shrink_to_fit();
+        self.moves.shrink_to_fit();
+        self.links.shrink_to_fit();
         let n = self.lot_keys.len();
         let live = || self.links.iter().copied().filter(|l| l.0 != u32::MAX);
         self.forward = crate::Csr::build(n, live());
@@ -242,18 +254,42 @@ impl BareIndex {
 }
 
 /// Takes `events` into a new bare index in batches of `n` (moved, as
-/// `record_in_batches` hands them to a tracker) and finishes it.
+/// `record_in_batches` hands them to a tracker) and finishes it. What is left of
+/// each batch is freed on a second thread, as a tracker frees its batches on its
+/// writing thread.
 pub fn ingest(events: Vec<Event>, n: usize) -> Result<BareIndex, String> {
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<Event>>();
+    let freer = std::thread::spawn(move || rx.into_iter().for_each(drop));
+    let ix = ingest_into(events, n, |chunk| {
+        // The thread only ends once `tx` is dropped: it is alive here.
+        let _ = tx.send(chunk);
+    });
+    drop(tx);
+    let _ = freer.join();
+    ix
+}
+
+/// [`ingest`] on one thread: what is left of each batch is freed in line.
+pub fn ingest_one_thread(events: Vec<Event>, n: usize) -> Result<BareIndex, String> {
+    ingest_into(events, n, drop)
+}
+
+fn ingest_into(
+    events: Vec<Event>,
+    n: usize,
+    mut free: impl FnMut(Vec<Event>),
+) -> Result<BareIndex, String> {
     let mut ix = BareIndex::new();
     let mut evs = events.into_iter();
     loop {
-        let chunk: Vec<_> = evs.by_ref().take(n).collect();
+        let mut chunk: Vec<_> = evs.by_ref().take(n).collect();
         if chunk.is_empty() {
             break;
         }
-        for e in chunk {
+        for e in &mut chunk {
             ix.take(e)?;
         }
+        free(chunk);
     }
     ix.finish();
     Ok(ix)
@@ -281,7 +317,10 @@ mod tests {
         let (c, events) = generate_vec(&Config::new(10_000));
         let t = Tracker::in_memory();
         crate::record_in_batches(&t, events.clone(), 1000);
+        let one = ingest_one_thread(events.clone(), 1000).unwrap();
         let ix = ingest(events, 1000).unwrap();
+        assert_eq!(one.stock, ix.stock);
+        assert_eq!(one.forward.targets, ix.forward.targets);
 
         let live = (0..ix.lots())
             .filter(|&l| {
@@ -336,7 +375,7 @@ mod tests {
     fn refuses_what_it_cannot_take() {
         let mut ix = BareIndex::new();
         let t = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
-        let err = ix.take(Event::void(t, "E404", None)).unwrap_err();
+        let err = ix.take(&mut Event::void(t, "E404", None)).unwrap_err();
         assert!(err.contains("no event E404"), "{err}");
     }
 }

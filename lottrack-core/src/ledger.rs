@@ -6,6 +6,7 @@ use crate::id_index::IdIndex;
 use rust_decimal::Decimal;
 
 use crate::lot_attrs::LotAttrsRec;
+use crate::lot_stock::LotStock;
 use crate::model::{LotKey, LotStatus};
 
 /// Where stock sits: at a location, or inside a container.
@@ -59,8 +60,8 @@ pub(crate) struct LotRec {
     /// bytes in every lot instead of a vector's 24.
     #[allow(clippy::box_collection)]
     status_events: Option<Box<Vec<(u32, LotStatus)>>>,
-    /// Stock per place; zero entries are removed.
-    pub(crate) stock: Vec<(Place, Decimal)>,
+    /// Stock per place; zero entries are removed. Inline while at one place.
+    pub(crate) stock: LotStock,
     /// Every live movement, sorted by event index.
     pub(crate) moves: Vec<Movement>,
     /// Number of live events that name this lot; 0 means it does not exist (yet, or
@@ -99,19 +100,7 @@ impl LotRec {
     }
 
     fn add_stock(&mut self, place: Place, delta: Decimal) {
-        if let Some(i) = self.stock.iter().position(|(p, _)| *p == place) {
-            self.stock[i].1 += delta;
-            if self.stock[i].1.is_zero() {
-                self.stock.swap_remove(i);
-            }
-        } else if !delta.is_zero() {
-            // Most lots sit at one place: one entry, not the four a first push
-            // would reserve (96 bytes of heap per lot).
-            if self.stock.capacity() == 0 {
-                self.stock.reserve_exact(1);
-            }
-            self.stock.push((place, delta));
-        }
+        self.stock.add(place, delta);
     }
 
     /// Records a movement (kept sorted by event index) and updates stock.
@@ -209,7 +198,7 @@ impl Ledger {
             product,
             attrs: LotAttrsRec::default(),
             status_events: None,
-            stock: Vec::new(),
+            stock: LotStock::Empty,
             moves: Vec::new(),
             live_refs: 0,
         });
@@ -374,7 +363,7 @@ pub(crate) mod checkpoint {
                 w.u32(s.0);
                 s.1.put(w);
             });
-            w.list(&self.stock, |w, (p, q)| {
+            w.list(self.stock.as_slice(), |w, (p, q)| {
                 p.put(w);
                 q.put(w);
             });
@@ -402,7 +391,7 @@ pub(crate) mod checkpoint {
                 product,
                 attrs,
                 status_events: (!statuses.is_empty()).then(|| Box::new(statuses)),
-                stock,
+                stock: stock.into(),
                 moves,
                 live_refs: r.u32()?,
             })

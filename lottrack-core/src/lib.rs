@@ -44,6 +44,7 @@ pub mod lazy_trace;
 mod ledger;
 mod lot_attrs;
 pub mod lot_info;
+mod lot_stock;
 pub mod mock_recall;
 pub mod model;
 pub mod quantity;

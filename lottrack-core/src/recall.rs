@@ -278,6 +278,7 @@ fn lot_rows(s: &State, lots: &[LotId], depths: &[u32]) -> Vec<RecallLot> {
             sum += crate::warm::touch(&rec.key.lot)
                 + rec
                     .stock
+                    .as_slice()
                     .first()
                     .map_or(0, |p| matches!(p.0, Place::Loc(_)) as usize);
         }

@@ -1,7 +1,10 @@
-//! An index from keys to record numbers that stores only the numbers: the key of
-//! each entry is read from the records themselves (a lot's key from its ledger
-//! record, an event id from its event record) when the table needs it. Four bytes
-//! per entry instead of a copy or shared pointer of the key beside the number.
+//! An index from keys to record numbers that stores only the numbers and 32 bits
+//! of each key's hash: the key itself is read from the records (a lot's key from
+//! its ledger record, an event id from its event record) when a lookup needs to
+//! compare it. Eight bytes per entry instead of a copy or shared pointer of the
+//! key beside the number; and since the table keeps the hash bits, growing it
+//! moves entries without reading a single record or key (reading them back,
+//! two cache misses an entry, was most of the cost of an insert).
 
 use std::hash::{BuildHasher, Hash};
 
@@ -9,9 +12,10 @@ use hashbrown::HashTable;
 
 /// Record numbers, found by the hash of their key and a comparison the caller
 /// gives (foldhash, with a random seed per index as in [`crate::hashing`]).
+/// An entry is `hash32 << 32 | record`.
 #[derive(Clone, Default)]
 pub(crate) struct IdIndex {
-    table: HashTable<u32>,
+    table: HashTable<u64>,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -23,6 +27,26 @@ impl std::fmt::Debug for IdIndex {
     }
 }
 
+/// The table's hash of a key whose hash bits are `h`: the 32 bits the entry
+/// keeps, in both halves (hashbrown takes the bucket from the low bits and the
+/// tag it compares first from the top seven).
+#[inline]
+fn spread(h: u32) -> u64 {
+    (u64::from(h) << 32) | u64::from(h)
+}
+
+/// The hash bits an entry keeps.
+#[inline]
+fn bits(entry: u64) -> u32 {
+    (entry >> 32) as u32
+}
+
+/// The record number of an entry.
+#[inline]
+fn record(entry: u64) -> u32 {
+    entry as u32
+}
+
 impl IdIndex {
     /// An empty index with room for `n` records.
     pub(crate) fn with_capacity(n: usize) -> Self {
@@ -32,25 +56,37 @@ impl IdIndex {
         }
     }
 
-    /// The record whose key is `key`: `is` tells whether record `n` has it.
-    pub(crate) fn find<K: Hash + ?Sized>(&self, key: &K, is: impl Fn(u32) -> bool) -> Option<u32> {
-        self.table
-            .find(self.hasher.hash_one(key), |&n| is(n))
-            .copied()
+    /// The 32 hash bits of `key`.
+    #[inline]
+    fn hash<K: Hash + ?Sized>(&self, key: &K) -> u32 {
+        (self.hasher.hash_one(key) >> 32) as u32
     }
 
-    /// Adds record `n`, which must not be in the index yet; `key_of` gives the key
-    /// of any record in it (`n` included).
-    pub(crate) fn insert<K: Hash>(&mut self, n: u32, key_of: impl Fn(u32) -> K) {
-        let hasher = &self.hasher;
-        let hash = hasher.hash_one(key_of(n));
+    /// The record whose key is `key`: `is` tells whether record `n` has it.
+    pub(crate) fn find<K: Hash + ?Sized>(&self, key: &K, is: impl Fn(u32) -> bool) -> Option<u32> {
+        let h = self.hash(key);
         self.table
-            .insert_unique(hash, n, |&m| hasher.hash_one(key_of(m)));
+            .find(spread(h), |&e| bits(e) == h && is(record(e)))
+            .map(|&e| record(e))
+    }
+
+    /// Adds record `n`, which must not be in the index yet; `key_of(n)` is its key.
+    pub(crate) fn insert<K: Hash>(&mut self, n: u32, key_of: impl Fn(u32) -> K) {
+        let h = self.hash(&key_of(n));
+        self.table.insert_unique(
+            spread(h),
+            (u64::from(h) << 32) | u64::from(n),
+            |&e| spread(bits(e)),
+        );
     }
 
     /// Removes the record whose key is `key`; whether there was one.
     pub(crate) fn remove<K: Hash + ?Sized>(&mut self, key: &K, is: impl Fn(u32) -> bool) -> bool {
-        match self.table.find_entry(self.hasher.hash_one(key), |&n| is(n)) {
+        let h = self.hash(key);
+        match self
+            .table
+            .find_entry(spread(h), |&e| bits(e) == h && is(record(e)))
+        {
             Ok(entry) => {
                 entry.remove();
                 true

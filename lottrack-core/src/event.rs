@@ -562,13 +562,10 @@ impl Event {
             if v.is_empty() {
                 return Err(Error::field(id, field, "must not be empty"));
             }
-            // ASCII (most identifiers) is checked byte by byte; C1 controls
-            // only occur outside it.
-            let control = if v.is_ascii() {
-                v.bytes().any(|b| b.is_ascii_control())
-            } else {
-                v.chars().any(char::is_control)
-            };
+            // Printable ASCII (most identifiers) is recognised in one pass over
+            // the bytes; anything else is looked at character by character.
+            let control =
+                !v.bytes().all(|b| (0x20..0x7f).contains(&b)) && v.chars().any(char::is_control);
             if control {
                 return Err(Error::field(
                     id,

@@ -73,11 +73,10 @@ impl IdIndex {
     /// Adds record `n`, which must not be in the index yet; `key_of(n)` is its key.
     pub(crate) fn insert<K: Hash>(&mut self, n: u32, key_of: impl Fn(u32) -> K) {
         let h = self.hash(&key_of(n));
-        self.table.insert_unique(
-            spread(h),
-            (u64::from(h) << 32) | u64::from(n),
-            |&e| spread(bits(e)),
-        );
+        self.table
+            .insert_unique(spread(h), (u64::from(h) << 32) | u64::from(n), |&e| {
+                spread(bits(e))
+            });
     }
 
     /// Removes the record whose key is `key`; whether there was one.

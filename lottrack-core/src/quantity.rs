@@ -42,8 +42,11 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 /// assert_eq!(lottrack_core::quantity::max_base_quantity().to_string(), "100000000000000000000");
 /// ```
 pub fn max_base_quantity() -> Decimal {
-    Decimal::from(100_000_000_000_000_000_000_i128)
+    MAX_BASE
 }
+
+/// 10^20 (`0x5_6BC7_5E2D_6310_0000`), made once at compile time.
+const MAX_BASE: Decimal = Decimal::from_parts(0x6310_0000, 0x6BC7_5E2D, 0x5, false, 0);
 
 /// Why `base` (a quantity in its base unit) is outside the limit, if it is.
 ///
@@ -54,8 +57,12 @@ pub fn max_base_quantity() -> Decimal {
 /// assert!(base_quantity_problem(parse_decimal("1e21").unwrap()).is_some());
 /// ```
 pub fn base_quantity_problem(base: Decimal) -> Option<String> {
-    (base.abs() > max_base_quantity())
-        .then(|| "quantities may be at most 10^20 in the base unit".to_string())
+    // A mantissa within the limit is a quantity within it (the scale only
+    // divides): the comparison of two decimals is left for the rest.
+    if base.mantissa().unsigned_abs() <= 100_000_000_000_000_000_000 {
+        return None;
+    }
+    (base.abs() > MAX_BASE).then(|| "quantities may be at most 10^20 in the base unit".to_string())
 }
 
 /// Why a declared conversion factor (base units in one unit) is out of bounds,
@@ -199,6 +206,25 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         parse_decimal(s).expect("decimal")
+    }
+
+    #[test]
+    fn the_limit_holds_at_every_scale() {
+        assert_eq!(max_base_quantity(), Decimal::from(10_i128.pow(20)));
+        for (q, over) in [
+            ("100000000000000000000", false),
+            ("-100000000000000000000", false),
+            ("100000000000000000000.000", false),
+            ("99999999999999999999.99999999", false),
+            ("100000000000000000000.1", true),
+            ("-100000000000000000000.0000001", true),
+            ("100000000000000000001", true),
+            ("1e21", true),
+            ("0.0000000000000000000000000001", false),
+        ] {
+            assert_eq!(base_quantity_problem(d(q)).is_some(), over, "{q}");
+            assert_eq!(d(q).abs() > max_base_quantity(), over, "{q}");
+        }
     }
 
     #[test]

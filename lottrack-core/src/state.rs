@@ -706,9 +706,14 @@ impl State {
                 event_id: id.clone(),
                 product: line.product.clone(),
             })?;
-        let converted = units
-            .factor(&line.uom)
-            .and_then(|f| line.quantity.checked_mul(f).map(|b| (b, f)));
+        // Most lines are in the base unit: no multiplication by one.
+        let converted = if line.uom == units.base {
+            Some((line.quantity, Decimal::ONE))
+        } else {
+            units
+                .factor(&line.uom)
+                .and_then(|f| line.quantity.checked_mul(f).map(|b| (b, f)))
+        };
         let Some((base, factor)) = converted else {
             // The unit's error (no conversion, or out of range), from the one
             // place that words it.

@@ -216,3 +216,70 @@ fn a_store_panicking_mid_stream_stores_nothing_and_the_tracker_goes_on() {
     assert!(err.to_string().contains("panicked"), "{err}");
     assert_eq!(t.event_count(), 100);
 }
+
+/// Receipts and shipments that carry documents (shipment 7 twice in its batch,
+/// the second time amid the others).
+fn documented_batches() -> (Vec<Event>, Vec<Event>) {
+    let receipts = (0..300)
+        .map(|i| receipt(i).with_document("po", &format!("PO-{i}")))
+        .collect();
+    let mut ships: Vec<Event> = (0..300)
+        .map(|i| {
+            let s = ship(i, "4").with_document("bol", &format!("B-{i}"));
+            if i % 3 == 0 {
+                s.with_document("inv", &format!("I-{i}"))
+            } else {
+                s
+            }
+        })
+        .collect();
+    let again = ships[7].clone();
+    ships.insert(150, again);
+    (receipts, ships)
+}
+
+/// What the reports say about lots `L0..L299`, documents included.
+fn documented_answers(t: &Tracker) -> Vec<String> {
+    let o = lottrack_core::TraceOptions::default();
+    (0..300)
+        .map(|i| {
+            let k = lottrack_core::LotKey::new("spinach", &format!("L{i}"));
+            format!(
+                "{} {}",
+                t.trace_forward(&k, &o).unwrap().to_json(),
+                t.recall(&[k], &o).unwrap().to_json()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_streamed_batch_keeps_every_events_documents() {
+    let (receipts, ships) = documented_batches();
+    // One event at a time: never streamed.
+    let one_by_one = Tracker::in_memory();
+    for ev in receipts.iter().chain(&ships) {
+        one_by_one.record(ev.clone()).unwrap();
+    }
+    let want = documented_answers(&one_by_one);
+    let o = lottrack_core::TraceOptions::default();
+    let k = lottrack_core::LotKey::new("spinach", "L123");
+    let tr = one_by_one.trace_forward(&k, &o).unwrap();
+    let docs: Vec<&str> = tr.shipments[0].documents.iter().map(|d| &*d.id).collect();
+    assert_eq!(docs, ["B-123", "I-123"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docs.lottrack");
+    for t in [Tracker::in_memory(), Tracker::open_sqlite(&path).unwrap()] {
+        t.record_batch(receipts.clone()).unwrap();
+        let rec = t.record_batch(ships.clone()).unwrap();
+        assert!(rec[150].duplicate && !rec[151].duplicate);
+        assert_eq!(documented_answers(&t), want);
+        // The stored rows keep them too.
+        assert_eq!(t.event("S123").unwrap(), ships[123]);
+        assert_eq!(t.event("S200").unwrap(), ships[201]);
+    }
+    // Read back from the file: the same.
+    let reopened = Tracker::open_sqlite(&path).unwrap();
+    assert_eq!(documented_answers(&reopened), want);
+}

@@ -97,7 +97,7 @@ pub(crate) fn mass_balance(s: &State, id: u32) -> MassBalance {
     let (mut received, mut produced, mut returned) = (z, z, z);
     let (mut shipped, mut consumed, mut disposed, mut adjusted) = (z, z, z, z);
     for m in &rec.moves {
-        match m.role {
+        match m.role() {
             Role::Received => received += m.delta,
             Role::Produced => produced += m.delta,
             Role::Returned => returned += m.delta,

@@ -239,16 +239,16 @@ fn sheet(
             let made_here = lot_rec.is_some_and(|r| {
                 r.moves
                     .iter()
-                    .any(|m| m.role == crate::ledger::Role::Produced)
+                    .any(|m| m.role() == crate::ledger::Role::Produced)
             });
             let tlc_source = if made_here {
                 let at = lot_rec
                     .and_then(|r| {
                         r.moves
                             .iter()
-                            .find(|m| m.role == crate::ledger::Role::Produced)
+                            .find(|m| m.role() == crate::ledger::Role::Produced)
                             .and_then(|m| {
-                                let loc = s.place_location(m.place)?;
+                                let loc = s.place_location(m.place())?;
                                 Some(s.catalog.places.name(loc).to_string())
                             })
                     })

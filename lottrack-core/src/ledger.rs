@@ -33,19 +33,77 @@ pub(crate) enum Role {
     Transfer,
 }
 
-/// One change of one lot's stock at one place.
+/// One change of one lot's stock at one place. 32 bytes: the place's kind and
+/// the role share a byte (see [`Movement::place`] and [`Movement::role`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Movement {
     /// Index of the event (in recording order).
     pub(crate) event: u32,
-    pub(crate) place: Place,
+    /// The place's location or container id ([`Movement::place`]).
+    place_id: u32,
     /// Signed change, in the product's base unit.
     pub(crate) delta: Decimal,
-    pub(crate) role: Role,
     /// The event's customer (ship, return) or supplier (receive): its id in
     /// `Catalog::party_names` plus one (reports name and group movements by it
     /// without reading the event).
     pub(crate) party: Option<std::num::NonZeroU32>,
+    /// The role (`Role as u8`, bits 0–2) and whether the place is a container
+    /// (bit 3).
+    kind: u8,
+}
+
+/// [`Movement::kind`]'s bit for a container.
+const IN_CONTAINER: u8 = 8;
+
+/// Every role, by its number (`Role as u8`).
+pub(crate) const ROLES: [Role; 8] = [
+    Role::Received,
+    Role::Produced,
+    Role::Returned,
+    Role::Shipped,
+    Role::Consumed,
+    Role::Disposed,
+    Role::Adjusted,
+    Role::Transfer,
+];
+
+impl Movement {
+    /// A movement of `delta` at `place` by event `event`.
+    pub(crate) fn new(
+        event: u32,
+        place: Place,
+        delta: Decimal,
+        role: Role,
+        party: Option<std::num::NonZeroU32>,
+    ) -> Self {
+        let (place_id, container) = match place {
+            Place::Loc(l) => (l, 0),
+            Place::Container(c) => (c, IN_CONTAINER),
+        };
+        Movement {
+            event,
+            place_id,
+            delta,
+            party,
+            kind: role as u8 | container,
+        }
+    }
+
+    /// Where the stock changed.
+    #[inline]
+    pub(crate) fn place(&self) -> Place {
+        if self.kind & IN_CONTAINER == 0 {
+            Place::Loc(self.place_id)
+        } else {
+            Place::Container(self.place_id)
+        }
+    }
+
+    /// Why it changed.
+    #[inline]
+    pub(crate) fn role(&self) -> Role {
+        ROLES[usize::from(self.kind & 7)]
+    }
 }
 
 /// Everything known about one lot.
@@ -105,7 +163,7 @@ impl LotRec {
 
     /// Records a movement (kept sorted by event index) and updates stock.
     pub(crate) fn push_move(&mut self, m: Movement) {
-        self.add_stock(m.place, m.delta);
+        self.add_stock(m.place(), m.delta);
         match self.moves.last() {
             Some(last) if last.event > m.event => {
                 let pos = self.moves.partition_point(|x| x.event <= m.event);
@@ -133,7 +191,7 @@ impl LotRec {
             }
         });
         for m in removed {
-            self.add_stock(m.place, -m.delta);
+            self.add_stock(m.place(), -m.delta);
         }
     }
 }
@@ -287,24 +345,13 @@ pub(crate) mod checkpoint {
         })
     }
 
-    const ROLES: [Role; 8] = [
-        Role::Received,
-        Role::Produced,
-        Role::Returned,
-        Role::Shipped,
-        Role::Consumed,
-        Role::Disposed,
-        Role::Adjusted,
-        Role::Transfer,
-    ];
-
     impl Put for Movement {
         #[inline]
         fn put(&self, w: &mut Writer<'_>) {
             w.u32(self.event);
-            self.place.put(w);
+            self.place().put(w);
             self.delta.put(w);
-            w.u8(ROLES.iter().position(|r| *r == self.role).unwrap_or(0) as u8);
+            w.u8(self.role() as u8);
             self.party.put(w);
         }
     }
@@ -323,13 +370,7 @@ pub(crate) mod checkpoint {
         if party.is_some_and(|p| p.get() as usize > b.parties) {
             return Err(corrupt(format!("movement party {party:?}")));
         }
-        Ok(Movement {
-            event,
-            place,
-            delta,
-            role,
-            party,
-        })
+        Ok(Movement::new(event, place, delta, role, party))
     }
 
     impl Put for LotStatus {
@@ -471,27 +512,9 @@ mod tests {
         let id = l.get_or_create(&LotKey::new("p", "l"), 0);
         let lot = &mut l.lots[id as usize];
         let d = |n: i64| Decimal::from(n);
-        lot.push_move(Movement {
-            event: 1,
-            place: Place::Loc(0),
-            delta: d(10),
-            role: Role::Received,
-            party: None,
-        });
-        lot.push_move(Movement {
-            event: 3,
-            place: Place::Loc(0),
-            delta: d(-4),
-            role: Role::Shipped,
-            party: None,
-        });
-        lot.push_move(Movement {
-            event: 2,
-            place: Place::Loc(1),
-            delta: d(5),
-            role: Role::Received,
-            party: None,
-        });
+        lot.push_move(Movement::new(1, Place::Loc(0), d(10), Role::Received, None));
+        lot.push_move(Movement::new(3, Place::Loc(0), d(-4), Role::Shipped, None));
+        lot.push_move(Movement::new(2, Place::Loc(1), d(5), Role::Received, None));
         assert_eq!(
             lot.moves.iter().map(|m| m.event).collect::<Vec<_>>(),
             vec![1, 2, 3]
@@ -500,5 +523,23 @@ mod tests {
         lot.remove_moves(1);
         assert_eq!(lot.at(Place::Loc(0)), d(-4));
         assert_eq!(lot.at(Place::Loc(1)), d(5));
+    }
+
+    #[test]
+    fn a_movement_keeps_its_place_and_role_in_one_byte() {
+        assert!(std::mem::size_of::<Movement>() <= 32);
+        let party = std::num::NonZeroU32::new(7);
+        for role in ROLES {
+            for place in [
+                Place::Loc(0),
+                Place::Loc(u32::MAX),
+                Place::Container(0),
+                Place::Container(u32::MAX),
+            ] {
+                let m = Movement::new(9, place, Decimal::from(-3), role, party);
+                assert_eq!((m.place(), m.role()), (place, role));
+                assert_eq!((m.event, m.delta, m.party), (9, Decimal::from(-3), party));
+            }
+        }
     }
 }

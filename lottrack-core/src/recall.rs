@@ -335,7 +335,7 @@ pub(crate) fn resolve_roots(s: &State, lots: &[LotKey]) -> Result<Vec<u32>> {
 /// Whether movement `m` is a shipment the recall's time filter admits (an open
 /// filter admits every one without reading its event record).
 pub(crate) fn is_shipment(s: &State, m: &Movement, filter: EdgeFilter) -> bool {
-    m.role == Role::Shipped
+    m.role() == Role::Shipped
         && (filter.is_open() || filter.admits(s.events[m.event as usize].time_ms()))
 }
 

@@ -235,7 +235,7 @@ fn shipment_row(s: &State, r: &ShipmentRef) -> Result<Shipment> {
             r.lot.0
         ))
     })?;
-    let shipped = |m: &crate::ledger::Movement| m.event == r.event && m.role == Role::Shipped;
+    let shipped = |m: &crate::ledger::Movement| m.event == r.event && m.role() == Role::Shipped;
     let m = match rec.moves.get(r.hint as usize) {
         Some(m) if shipped(m) => m,
         // The ledger changed since (a void): find it by event.

@@ -564,7 +564,7 @@ impl State {
         }
         let mut cs: Vec<u32> = moves
             .iter()
-            .filter_map(|(_, m)| match m.place {
+            .filter_map(|(_, m)| match m.place() {
                 Place::Container(c) => Some(c),
                 Place::Loc(_) => None,
             })
@@ -587,7 +587,7 @@ impl State {
                 .moves
                 .iter()
                 .filter(|m| {
-                    m.place == place
+                    m.place() == place
                         && m.delta > Decimal::ZERO
                         && self.events[m.event as usize].kind() == "pack"
                 })
@@ -602,7 +602,7 @@ impl State {
         lots.sort_by_key(|&(first, _)| first);
         // A pack takes its contents from its location.
         let location = latest.and_then(|e| {
-            self.event_moves(e).find_map(|(_, m)| match m.place {
+            self.event_moves(e).find_map(|(_, m)| match m.place() {
                 Place::Loc(l) if m.delta < Decimal::ZERO => Some(l),
                 _ => None,
             })
@@ -1334,13 +1334,13 @@ impl State {
         let mut later: Vec<u32> = Vec::new();
         let mut checked: Vec<(u32, Place)> = Vec::new();
         for (lot, m) in self.event_moves(target) {
-            if m.delta <= Decimal::ZERO || checked.contains(&(lot, m.place)) {
+            if m.delta <= Decimal::ZERO || checked.contains(&(lot, m.place())) {
                 continue;
             }
-            checked.push((lot, m.place));
+            checked.push((lot, m.place()));
             let mut bal = Decimal::ZERO;
             for mv in &self.ledger.lots[lot as usize].moves {
-                if mv.place != m.place || mv.event == target {
+                if mv.place() != m.place() || mv.event == target {
                     continue;
                 }
                 bal += mv.delta;
@@ -1414,13 +1414,7 @@ impl State {
         let mut moves = plan.moves;
         for (lot, place, delta, role) in moves.drain(..) {
             let lot = resolve(lot);
-            let m = Movement {
-                event: idx,
-                place,
-                delta,
-                role,
-                party: party_slot,
-            };
+            let m = Movement::new(idx, place, delta, role, party_slot);
             self.ledger.lots[lot as usize].push_move(m);
             touch(&mut self.fx_lots, lot);
         }

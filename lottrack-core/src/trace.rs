@@ -400,11 +400,11 @@ pub(crate) fn movements_into(
     out: &mut Vec<Movement>,
 ) {
     let rec = &s.ledger.lots[lot as usize];
-    if !rec.moves.iter().any(|m| m.role == role) {
+    if !rec.moves.iter().any(|m| m.role() == role) {
         return;
     }
     let uom = s.catalog.base_uom_arc(rec.product);
-    for m in rec.moves.iter().filter(|m| m.role == role) {
+    for m in rec.moves.iter().filter(|m| m.role() == role) {
         let ev = &s.events[m.event as usize];
         if filter.admits(ev.time_ms()) {
             out.push(movement(s, rec, m, &uom));
@@ -424,7 +424,7 @@ pub(crate) fn movement(
         Some(p) => s.catalog.party_names.name(p.get() - 1).clone(),
         None => s.catalog.empty_name(),
     };
-    let location = match s.place_location(m.place) {
+    let location = match s.place_location(m.place()) {
         Some(l) => s.catalog.places.name(l).clone(),
         // A container packed nowhere: the event's own location (kept by the
         // records of events that move stock through containers).
@@ -482,7 +482,7 @@ fn build_trace(
         n_moves += s.ledger.lots[n as usize]
             .moves
             .iter()
-            .filter(|m| m.role == role)
+            .filter(|m| m.role() == role)
             .count();
     }
     let mut lots = Vec::with_capacity(reached.len().saturating_sub(1));

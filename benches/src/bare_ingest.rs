@@ -29,6 +29,18 @@ use std::mem::take;
 type Units = (String, Vec<(String, Decimal)>);
 
 /// The bare index (see the module documentation).
+///
+/// ```
+/// use lottrack_benches::bare_ingest::BareIndex;
+/// use lottrack_core::{Event, LotQty, parse_time};
+/// let t = parse_time("2026-03-01T08:00:00Z").unwrap();
+/// let line = LotQty::new("spinach", "F-1", "500", "kg").unwrap();
+/// let mut ix = BareIndex::new();
+/// ix.take(&mut Event::receive(t, "plant-1", line, Some("farm-a"))).unwrap();
+/// ix.finish();
+/// let lot = ix.lot("spinach", "F-1").unwrap();
+/// assert_eq!(ix.stock[lot as usize].to_string(), "500");
+/// ```
 #[derive(Default)]
 pub struct BareIndex {
     hasher: foldhash::fast::FixedState,
@@ -257,6 +269,13 @@ impl BareIndex {
 /// `record_in_batches` hands them to a tracker) and finishes it. What is left of
 /// each batch is freed on a second thread, as a tracker frees its batches on its
 /// writing thread.
+///
+/// ```
+/// use lottrack_benches::{bare_ingest, generator};
+/// let (chain, events) = generator::generate_vec(&generator::Config::new(1_000));
+/// let ix = bare_ingest::ingest(events, 1_000).unwrap();
+/// assert!(ix.lots() >= chain.lots());
+/// ```
 pub fn ingest(events: Vec<Event>, n: usize) -> Result<BareIndex, String> {
     let (tx, rx) = std::sync::mpsc::channel::<Vec<Event>>();
     let freer = std::thread::spawn(move || rx.into_iter().for_each(drop));

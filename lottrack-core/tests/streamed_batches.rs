@@ -274,6 +274,9 @@ fn a_streamed_batch_keeps_every_events_documents() {
         t.record_batch(receipts.clone()).unwrap();
         let rec = t.record_batch(ships.clone()).unwrap();
         assert!(rec[150].duplicate && !rec[151].duplicate);
+        assert_eq!(rec[150].seq, rec[7].seq);
+        assert_eq!(rec[151].seq, rec[149].seq + 1);
+        assert_eq!(rec[300].seq, 600);
         assert_eq!(documented_answers(&t), want);
         // The stored rows keep them too.
         assert_eq!(t.event("S123").unwrap(), ships[123]);

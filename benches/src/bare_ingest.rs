@@ -327,7 +327,7 @@ fn sign(body: &EventBody) -> i8 {
 mod tests {
     use super::*;
     use crate::generator::{Config, generate_vec};
-    use lottrack_core::{LotKey, TraceOptions, Tracker};
+    use lottrack_core::{LotKey, Tracker};
 
     /// The baseline reads the generated chain as the tracker does: the same lots,
     /// the same stock on every lot, the same forward traces.
@@ -377,14 +377,8 @@ mod tests {
                     format!("{}/{}", k.0, k.1)
                 })
                 .collect();
-            let tr = t.trace_forward(&key, &TraceOptions::default()).unwrap();
-            let mut got: Vec<String> = tr
-                .lots
-                .iter()
-                .map(|l| format!("{}/{}", l.product, l.lot))
-                .collect();
+            let got = crate::traced_names(&t, &key);
             want.sort();
-            got.sort();
             assert_eq!(got, want, "root {key}");
             assert_eq!(got.len(), r.reach);
         }

@@ -173,6 +173,22 @@ pub fn export_graph(
     w.flush()
 }
 
+/// The lots a forward trace from `key` reaches, as sorted `product/lot` names
+/// (for tests comparing the tracker with a baseline).
+#[cfg(test)]
+pub(crate) fn traced_names(t: &lottrack_core::Tracker, key: &lottrack_core::LotKey) -> Vec<String> {
+    let tr = t
+        .trace_forward(key, &lottrack_core::TraceOptions::default())
+        .unwrap();
+    let mut got: Vec<String> = tr
+        .lots
+        .iter()
+        .map(|l| format!("{}/{}", l.product, l.lot))
+        .collect();
+    got.sort();
+    got
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,12 @@ fn bits(entry: u64) -> u32 {
     (entry >> 32) as u32
 }
 
+/// The entry of record `n` whose key has hash bits `h`.
+#[inline]
+fn entry(h: u32, n: u32) -> u64 {
+    (u64::from(h) << 32) | u64::from(n)
+}
+
 /// The record number of an entry.
 #[inline]
 fn record(entry: u64) -> u32 {
@@ -74,9 +80,7 @@ impl IdIndex {
     pub(crate) fn insert<K: Hash>(&mut self, n: u32, key_of: impl Fn(u32) -> K) {
         let h = self.hash(&key_of(n));
         self.table
-            .insert_unique(spread(h), (u64::from(h) << 32) | u64::from(n), |&e| {
-                spread(bits(e))
-            });
+            .insert_unique(spread(h), entry(h, n), |&e| spread(bits(e)));
     }
 
     /// Removes the record whose key is `key`; whether there was one.

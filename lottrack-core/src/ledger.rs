@@ -157,13 +157,9 @@ impl LotRec {
         self.stock.iter().map(|s| s.1).sum()
     }
 
-    fn add_stock(&mut self, place: Place, delta: Decimal) {
-        self.stock.add(place, delta);
-    }
-
     /// Records a movement (kept sorted by event index) and updates stock.
     pub(crate) fn push_move(&mut self, m: Movement) {
-        self.add_stock(m.place(), m.delta);
+        self.stock.add(m.place(), m.delta);
         match self.moves.last() {
             Some(last) if last.event > m.event => {
                 let pos = self.moves.partition_point(|x| x.event <= m.event);
@@ -191,7 +187,7 @@ impl LotRec {
             }
         });
         for m in removed {
-            self.add_stock(m.place(), -m.delta);
+            self.stock.add(m.place(), -m.delta);
         }
     }
 }

@@ -45,7 +45,10 @@ pub fn max_base_quantity() -> Decimal {
     MAX_BASE
 }
 
-/// 10^20 (`0x5_6BC7_5E2D_6310_0000`), made once at compile time.
+/// 10^20, the limit's digits.
+const MAX_BASE_DIGITS: u128 = 100_000_000_000_000_000_000;
+
+/// 10^20 as a decimal (`0x5_6BC7_5E2D_6310_0000`), made once at compile time.
 const MAX_BASE: Decimal = Decimal::from_parts(0x6310_0000, 0x6BC7_5E2D, 0x5, false, 0);
 
 /// Why `base` (a quantity in its base unit) is outside the limit, if it is.
@@ -59,7 +62,7 @@ const MAX_BASE: Decimal = Decimal::from_parts(0x6310_0000, 0x6BC7_5E2D, 0x5, fal
 pub fn base_quantity_problem(base: Decimal) -> Option<String> {
     // A mantissa within the limit is a quantity within it (the scale only
     // divides): the comparison of two decimals is left for the rest.
-    if base.mantissa().unsigned_abs() <= 100_000_000_000_000_000_000 {
+    if base.mantissa().unsigned_abs() <= MAX_BASE_DIGITS {
         return None;
     }
     (base.abs() > MAX_BASE).then(|| "quantities may be at most 10^20 in the base unit".to_string())

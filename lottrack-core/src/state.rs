@@ -707,13 +707,13 @@ impl State {
                 product: line.product.clone(),
             })?;
         // Most lines are in the base unit: no multiplication by one.
-        let converted = if line.uom == units.base {
-            Some((line.quantity, Decimal::ONE))
-        } else {
-            units
-                .factor(&line.uom)
-                .and_then(|f| line.quantity.checked_mul(f).map(|b| (b, f)))
-        };
+        let converted = units.factor(&line.uom).and_then(|f| {
+            if f == Decimal::ONE {
+                Some((line.quantity, f))
+            } else {
+                line.quantity.checked_mul(f).map(|b| (b, f))
+            }
+        });
         let Some((base, factor)) = converted else {
             // The unit's error (no conversion, or out of range), from the one
             // place that words it.

@@ -157,6 +157,15 @@ impl LotRec {
         self.stock.iter().map(|s| s.1).sum()
     }
 
+    /// The first live event that received or produced this lot: the one whose
+    /// attributes it has, until a second event offers some.
+    pub(crate) fn first_producer(&self) -> Option<u32> {
+        self.moves
+            .iter()
+            .find(|m| matches!(m.role(), Role::Received | Role::Produced))
+            .map(|m| m.event)
+    }
+
     /// Records a movement (kept sorted by event index) and updates stock.
     pub(crate) fn push_move(&mut self, m: Movement) {
         self.stock.add(m.place(), m.delta);

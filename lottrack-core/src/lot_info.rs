@@ -58,7 +58,7 @@ impl Tracker {
                 lot: r.key.lot.to_string(),
                 status: r.status(),
                 expiry: r.attrs.expiry,
-                expiry_source: r.attrs.expiry_source(&s.events),
+                expiry_source: r.attrs.expiry_source(&s.events, &s.ledger.lots),
                 production_date: r.attrs.production_date,
                 supplier: r.attrs.supplier().map(str::to_string),
                 supplier_lot: r.attrs.supplier_lot().map(str::to_string),

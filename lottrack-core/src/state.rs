@@ -19,7 +19,7 @@ use crate::event::{Event, EventBody, ShipItem};
 use crate::graph::{Edge, LotGraph};
 use crate::id_index::IdIndex;
 use crate::ledger::{Ledger, Movement, Place, Role};
-use crate::lot_attrs::LotAttrsRec;
+use crate::lot_attrs::{Inherited, LotAttrsRec};
 use crate::model::{LotAttrs, LotKey, LotQty, LotStatus};
 use crate::quantity::{Units, fmt_decimal};
 
@@ -420,7 +420,10 @@ impl State {
         self.pending.push(undo);
         let voids = self.plan_retract_target(ev);
         if let Some(target) = voids {
-            self.retract(target);
+            let attrs = self.retract(target);
+            if let Some(undo) = self.pending.last_mut() {
+                undo.extend(attrs);
+            }
             self.events[target as usize].voided_by = idx;
             // A void changes no lot itself (its lots are the last in the list).
             self.fx_lots.truncate(effects.lots.0 as usize);
@@ -542,11 +545,14 @@ impl State {
     }
 
     /// Removes every effect of event `idx` (it is being voided); its movements
-    /// are kept with its effects while it is voided.
-    fn retract(&mut self, idx: u32) {
+    /// are kept with its effects while it is voided. The attributes it gave its
+    /// lots are taken back; returns how to put them back (for a rolled-back
+    /// void).
+    fn retract(&mut self, idx: u32) -> Vec<Undo> {
         let moves: Vec<(u32, Movement)> = self.event_moves(idx).map(|(l, m)| (l, *m)).collect();
         let mut fx = std::mem::take(&mut self.events[idx as usize].effects);
         self.remove_effects(idx, &fx);
+        let undo = self.retract_attrs(idx, &fx, &moves);
         let packed = self.packed_into(idx, &moves);
         if !moves.is_empty() {
             fx.rare_mut().voided_moves = moves;
@@ -554,6 +560,120 @@ impl State {
         self.events[idx as usize].effects = fx;
         for c in packed {
             self.refresh_container(c);
+        }
+        undo
+    }
+
+    /// Gives each lot event `idx` touched the attributes it would have had if
+    /// `idx` had never been recorded (`fx`: its effects, `moves`: its
+    /// movements, already out of the ledger). A lot that more than one event
+    /// described folds the other events' offers again; otherwise only the lot's
+    /// first producer gave it attributes, so voiding that event clears them.
+    fn retract_attrs(&mut self, idx: u32, fx: &Effects, moves: &[(u32, Movement)]) -> Vec<Undo> {
+        let mut undo = Vec::new();
+        let mut changed = Vec::new();
+        for i in fx.lot_range() {
+            let lot = self.fx_lots[i];
+            let r = &self.ledger.lots[lot as usize];
+            let events = &self.events;
+            let attrs = match r
+                .attrs
+                .refolded(|e| e != idx && events.get(e as usize).is_some_and(EventRec::live))
+            {
+                Some(a) => a,
+                None => {
+                    let produced = moves.iter().any(|(l, m)| {
+                        *l == lot && matches!(m.role(), Role::Received | Role::Produced)
+                    });
+                    let first = r.first_producer().is_none_or(|e| e > idx);
+                    if !(produced && first) {
+                        continue;
+                    }
+                    LotAttrsRec::default()
+                }
+            };
+            if attrs != r.attrs {
+                // Even with the same expiry now, the expiry it had before some
+                // later transform may have changed.
+                changed.push(lot);
+                let r = &mut self.ledger.lots[lot as usize];
+                undo.push(Undo::Lot(lot, std::mem::replace(&mut r.attrs, attrs)));
+            }
+        }
+        self.reinherit(idx, changed, &mut undo);
+        undo
+    }
+
+    /// After a void of event `idx` changed the attributes of the lots `changed`:
+    /// every output whose expiry a live transform inherited from them gets the
+    /// expiry it would have had without `idx` (the earliest expiry its inputs
+    /// had before that transform, less the margin the transform used), and so
+    /// on downstream. Pushes how to undo each change onto `undo`.
+    fn reinherit(&mut self, idx: u32, mut changed: Vec<u32>, undo: &mut Vec<Undo>) {
+        let events = &self.events;
+        let live = |e: u32| e != idx && events.get(e as usize).is_some_and(EventRec::live);
+        let mut updates: Vec<(u32, LotAttrsRec)> = Vec::new();
+        while let Some(lot) = changed.pop() {
+            let mut transforms: Vec<u32> = self.ledger.lots[lot as usize]
+                .moves
+                .iter()
+                .filter(|m| {
+                    m.role() == Role::Consumed && events[m.event as usize].kind() == "transform"
+                })
+                .map(|m| m.event)
+                .collect();
+            transforms.dedup();
+            for t in transforms {
+                let (mut ins, mut outs) = (Vec::new(), Vec::new());
+                for (l, m) in self.event_moves(t) {
+                    match m.role() {
+                        Role::Consumed => ins.push(l),
+                        Role::Produced => outs.push(l),
+                        _ => {}
+                    }
+                }
+                ins.dedup();
+                outs.dedup();
+                for out in outs {
+                    let rec = &self.ledger.lots[out as usize];
+                    let current = updates
+                        .iter()
+                        .rev()
+                        .find(|(l, _)| *l == out)
+                        .map_or(&rec.attrs, |(_, a)| a);
+                    let Some(offer) = current.offer_of(t, rec.first_producer()) else {
+                        continue;
+                    };
+                    let Some(how) = offer.inherited().filter(|h| h.event == t) else {
+                        continue;
+                    };
+                    let before_t = |e: u32| e < t && live(e);
+                    let inputs = ins.iter().map(|&i| {
+                        let attrs = updates
+                            .iter()
+                            .rev()
+                            .find(|(l, _)| *l == i)
+                            .map_or(&self.ledger.lots[i as usize].attrs, |(_, a)| a);
+                        (i, attrs.expiry_among(before_t))
+                    });
+                    let offer_now = match self.earliest_expiry(inputs) {
+                        Some((date, from)) => {
+                            offer.with_inherited(Some(date), Inherited { from, ..how })
+                        }
+                        None => offer.with_inherited(None, how),
+                    };
+                    if offer_now == offer {
+                        continue;
+                    }
+                    let attrs = current.with_offer_of(t, &offer_now, live);
+                    changed.push(out);
+                    updates.push((out, attrs));
+                }
+            }
+        }
+        for (lot, attrs) in updates {
+            let r = &mut self.ledger.lots[lot as usize];
+            undo.push(Undo::Lot(lot, std::mem::replace(&mut r.attrs, attrs)));
         }
     }
 
@@ -756,8 +876,17 @@ impl State {
     /// Resolves a lot that may be created (receipt, transform output).
     fn creatable<'a>(&self, plan: &mut Plan<'a>, line: &'a LotQty, attrs: LotAttrsRec) -> LotRef {
         if let Some(id) = self.ledger.live(&line.product, &line.lot) {
-            if let Some(merged) = self.ledger.lots[id as usize].attrs.merged(&attrs) {
-                plan.lot_updates.push((id, merged));
+            // An update planned by an earlier line of this event comes first.
+            let rec = &self.ledger.lots[id as usize];
+            let current = plan
+                .lot_updates
+                .iter()
+                .rev()
+                .find(|(i, _)| *i == id)
+                .map_or(&rec.attrs, |(_, a)| a);
+            let idx = self.events.len() as u32;
+            if let Some(updated) = current.offered(idx, &attrs, || rec.first_producer()) {
+                plan.lot_updates.push((id, updated));
             }
             return LotRef::Existing(id);
         }
@@ -766,6 +895,12 @@ impl State {
             .iter()
             .position(|n| n.product == line.product && n.lot == line.lot)
         {
+            // A second line of the same new lot fills its blanks, as it would
+            // for a lot already on hand.
+            let n = &mut plan.new_lots[i];
+            if let Some(merged) = n.attrs.merged(&attrs) {
+                n.attrs = merged;
+            }
             return LotRef::New(i);
         }
         plan.new_lots.push(NewLot {
@@ -781,7 +916,6 @@ impl State {
     fn output_attrs(
         &self,
         plan: &Plan<'_>,
-        ev: &Event,
         product: &str,
         given: &LotAttrs,
         ins: &[(LotRef, Decimal, &LotQty)],
@@ -805,25 +939,39 @@ impl State {
         let Some(margin) = margin else {
             return LotAttrsRec::new(given, None, None);
         };
-        let earliest = ins
-            .iter()
-            .filter_map(|(l, _, _)| match l {
-                LotRef::Existing(i) => {
-                    let r = &self.ledger.lots[*i as usize];
-                    r.attrs.expiry.map(|e| (e, r.key.to_string()))
-                }
-                LotRef::New(_) => None,
-            })
-            .min();
-        let mut attrs = given.clone();
-        if let Some((date, from)) = earliest {
-            attrs.expiry = date.checked_sub_days(chrono::Days::new(margin.unsigned_abs()));
-            attrs.expiry_source = Some(format!(
-                "inherited by event {}: earliest input expiry {date} ({from}) minus {margin} day(s)",
-                ev.event_id
-            ));
+        let inputs = ins.iter().filter_map(|(l, _, _)| match l {
+            LotRef::Existing(i) => Some((*i, self.ledger.lots[*i as usize].attrs.expiry)),
+            LotRef::New(_) => None,
+        });
+        let rec = LotAttrsRec::new(given, None, None);
+        match self.earliest_expiry(inputs) {
+            Some((date, from)) => {
+                let event = self.events.len() as u32;
+                rec.with_inherited(
+                    Some(date),
+                    Inherited {
+                        event,
+                        from,
+                        margin,
+                    },
+                )
+            }
+            None => rec,
         }
-        LotAttrsRec::new(&attrs, None, None)
+    }
+
+    /// The earliest of the inputs' expiries `(lot, expiry)`, with the lot that
+    /// has it (ties: the first lot by name).
+    fn earliest_expiry(
+        &self,
+        inputs: impl Iterator<Item = (u32, Option<chrono::NaiveDate>)>,
+    ) -> Option<(chrono::NaiveDate, u32)> {
+        inputs
+            .filter_map(|(lot, e)| {
+                e.map(|e| (e, self.ledger.lots[lot as usize].key.to_string(), lot))
+            })
+            .min()
+            .map(|(e, _, lot)| (e, lot))
     }
 
     /// Declares a product implicitly (first receipt or output) with the line's unit.
@@ -983,7 +1131,7 @@ impl State {
                 for o in outputs {
                     self.implicit_product(&mut plan, &o.item);
                     let q = self.base_qty(&plan, ev, &o.item, false)?;
-                    let attrs = self.output_attrs(&plan, ev, &o.item.product, &o.attrs, &ins);
+                    let attrs = self.output_attrs(&plan, &o.item.product, &o.attrs, &ins);
                     let lot = self.creatable(&mut plan, &o.item, attrs);
                     if let LotRef::Existing(out_id) = lot {
                         for (l, _, line) in &ins {

@@ -136,10 +136,10 @@ fn a_checkpoint_that_does_not_match_is_not_used() {
     // Not a checkpoint; another version of the format.
     std::fs::write(&cp, b"SQLite format 3\0 and more bytes").unwrap();
     assert_skipped(&path, "magic", &want);
-    let mut v2 = good.clone();
-    v2[8] = 2;
-    std::fs::write(&cp, &v2).unwrap();
-    assert_skipped(&path, "format version 2", &want);
+    let mut other_version = good.clone();
+    other_version[8] = 3;
+    std::fs::write(&cp, &other_version).unwrap();
+    assert_skipped(&path, "format version 3", &want);
 
     // Another store's checkpoint: same number of events, other ids.
     let other = dir.path().join("other.lottrack");

@@ -72,7 +72,7 @@ use crate::Tracker;
 /// The first bytes of every checkpoint file.
 const MAGIC: &[u8; 8] = b"LTCKPT\r\n";
 /// The version of the format this build writes and reads.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// What [`Tracker::write_checkpoint`] wrote.
 ///

@@ -102,7 +102,8 @@ typedef enum {
      */
     LT_ERR_UNKNOWN_EVENT = 13,
     /**
-     * A void that would leave later events without the stock they took.
+     * A void that would change what later events took (their stock, or a
+     * container they shipped whole).
      */
     LT_ERR_VOID_CONFLICT = 14,
     /**
@@ -1554,8 +1555,8 @@ LtStatus lt_set_status(LtTracker *tracker,
  * @param[out] out_event_id Receives the event id; may be NULL; free with `lt_string_free`.
  * @return `LT_OK`; `LT_ERR_UNKNOWN_EVENT` for an unknown target;
  *         `LT_ERR_VOID_CONFLICT` when later events took the stock the target
- *         brought (the message names them); `LT_ERR_INVALID_EVENT` for a void of
- *         a void.
+ *         brought, or shipped whole a container it took lots out of (the
+ *         message names them); `LT_ERR_INVALID_EVENT` for a void of a void.
  *
  * Thread-safety: as `lt_record_json`.
  *

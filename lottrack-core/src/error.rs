@@ -170,8 +170,9 @@ pub enum Error {
         /// The event id that was not found.
         target: String,
     },
-    /// A void that would leave later events without the stock they took.
-    #[error("{}voiding `{target}` would leave later events without the stock they took: {}", ctx(event_id), later.join(", "))]
+    /// A void that would change what later events took: their stock would go
+    /// missing, or a container they shipped whole would have held more.
+    #[error("{}voiding `{target}` would change what later events took (stock they took would go missing, or a container they shipped whole would have held more); void them first: {}", ctx(event_id), later.join(", "))]
     VoidConflict {
         /// The void event.
         event_id: String,

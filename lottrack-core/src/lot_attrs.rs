@@ -178,6 +178,28 @@ impl LotAttrsRec {
         changed.then_some(m)
     }
 
+    /// These attributes (from one line of an event) joined with another line
+    /// of the same event for the same lot: the blanks filled as
+    /// [`LotAttrsRec::merged`] does, except that an expiry the event gives
+    /// outright replaces one it inherited, whichever line came first (so the
+    /// event's offer does not depend on whether the inherited one survives a
+    /// void upstream).
+    pub(crate) fn with_line(&self, line: &LotAttrsRec) -> LotAttrsRec {
+        let mut m = self.merged(line).unwrap_or_else(|| self.clone());
+        if self.given_by.is_none() && self.inherited().is_some() && line.given_by.is_some() {
+            m.expiry = line.expiry;
+            m.given_by = line.given_by;
+            if let Some(more) = m.more.as_deref_mut() {
+                more.inherited = None;
+                more.expiry_source = None;
+            }
+            if m.more.as_deref().is_some_and(LotMore::is_empty) {
+                m.more = None;
+            }
+        }
+        m
+    }
+
     fn more_mut(&mut self) -> &mut LotMore {
         self.more.get_or_insert_with(Box::default)
     }

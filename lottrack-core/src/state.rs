@@ -876,17 +876,23 @@ impl State {
     /// Resolves a lot that may be created (receipt, transform output).
     fn creatable<'a>(&self, plan: &mut Plan<'a>, line: &'a LotQty, attrs: LotAttrsRec) -> LotRef {
         if let Some(id) = self.ledger.live(&line.product, &line.lot) {
-            // An update planned by an earlier line of this event comes first.
             let rec = &self.ledger.lots[id as usize];
-            let current = plan
-                .lot_updates
-                .iter()
-                .rev()
-                .find(|(i, _)| *i == id)
-                .map_or(&rec.attrs, |(_, a)| a);
             let idx = self.events.len() as u32;
-            if let Some(updated) = current.offered(idx, &attrs, || rec.first_producer()) {
-                plan.lot_updates.push((id, updated));
+            let first = || rec.first_producer();
+            // One offer per event: a second line of the lot joins the first's.
+            let planned = plan.lot_updates.iter().position(|(i, _)| *i == id);
+            let offer = match planned {
+                Some(p) => match plan.lot_updates[p].1.offer_of(idx, first()) {
+                    Some(earlier) => earlier.with_line(&attrs),
+                    None => attrs,
+                },
+                None => attrs,
+            };
+            if let Some(updated) = rec.attrs.offered(idx, &offer, first) {
+                match planned {
+                    Some(p) => plan.lot_updates[p].1 = updated,
+                    None => plan.lot_updates.push((id, updated)),
+                }
             }
             return LotRef::Existing(id);
         }
@@ -895,12 +901,8 @@ impl State {
             .iter()
             .position(|n| n.product == line.product && n.lot == line.lot)
         {
-            // A second line of the same new lot fills its blanks, as it would
-            // for a lot already on hand.
             let n = &mut plan.new_lots[i];
-            if let Some(merged) = n.attrs.merged(&attrs) {
-                n.attrs = merged;
-            }
+            n.attrs = n.attrs.with_line(&attrs);
             return LotRef::New(i);
         }
         plan.new_lots.push(NewLot {
@@ -1477,10 +1479,53 @@ impl State {
         Ok(())
     }
 
-    /// Later live events whose stock would go missing if `target` were voided.
+    /// Later live events that would have taken something else if `target` had
+    /// never been recorded: their stock would go missing, or a container they
+    /// shipped whole would have held what `target` took out of it.
     fn void_conflicts(&self, target: u32) -> Vec<String> {
         let mut later: Vec<u32> = Vec::new();
         let mut checked: Vec<(u32, Place)> = Vec::new();
+        // The containers the target packed into or took lots out of.
+        let mut containers: Vec<(u32, Vec<u32>)> = Vec::new();
+        for (lot, m) in self.event_moves(target) {
+            if let Place::Container(c) = m.place() {
+                match containers.iter_mut().find(|(x, _)| *x == c) {
+                    Some((_, lots)) => lots.push(lot),
+                    None => containers.push((c, vec![lot])),
+                }
+            }
+        }
+        let packed = self.events[target as usize].kind() == "pack";
+        for (c, mut lots) in containers {
+            lots.extend_from_slice(&self.ledger.containers[c as usize].lots);
+            lots.sort_unstable();
+            lots.dedup();
+            let place = Place::Container(c);
+            // Later events that took lots out of the container: whether each
+            // shipped it whole.
+            let mut takes: Vec<(u32, bool)> = Vec::new();
+            for &l in &lots {
+                for mv in &self.ledger.lots[l as usize].moves {
+                    if mv.place() == place && mv.delta < Decimal::ZERO && mv.event > target {
+                        takes.push((mv.event, mv.role() == Role::Shipped));
+                    }
+                }
+            }
+            takes.sort_unstable();
+            takes.dedup();
+            for (t, whole) in takes {
+                // A shipment of the whole container would have taken what the
+                // target took out; anything taken out went to where the
+                // container was, which a pack may have decided.
+                let conflict = (whole && !packed)
+                    || (packed
+                        && self.container_location_before(c, &lots, t, None)
+                            != self.container_location_before(c, &lots, t, Some(target)));
+                if conflict && !later.contains(&t) {
+                    later.push(t);
+                }
+            }
+        }
         for (lot, m) in self.event_moves(target) {
             if m.delta <= Decimal::ZERO || checked.contains(&(lot, m.place())) {
                 continue;
@@ -1502,6 +1547,34 @@ impl State {
             .into_iter()
             .map(|e| self.events[e as usize].id.to_string())
             .collect()
+    }
+
+    /// Where container `c` (which held `lots`) was just before event `before`:
+    /// the location of its latest live pack, leaving out event `skip`.
+    fn container_location_before(
+        &self,
+        c: u32,
+        lots: &[u32],
+        before: u32,
+        skip: Option<u32>,
+    ) -> Option<u32> {
+        let place = Place::Container(c);
+        let latest = lots
+            .iter()
+            .flat_map(|&l| &self.ledger.lots[l as usize].moves)
+            .filter(|m| {
+                m.place() == place
+                    && m.delta > Decimal::ZERO
+                    && m.event < before
+                    && Some(m.event) != skip
+                    && self.events[m.event as usize].kind() == "pack"
+            })
+            .map(|m| m.event)
+            .max()?;
+        self.event_moves(latest).find_map(|(_, m)| match m.place() {
+            Place::Loc(l) if m.delta < Decimal::ZERO => Some(l),
+            _ => None,
+        })
     }
 
     fn commit(

@@ -232,7 +232,7 @@ fn unknown_event_and_void_conflict() {
     );
     assert_eq!(
         e.to_string(),
-        "event V: voiding `E1` would leave later events without the stock they took: E2"
+        "event V: voiding `E1` would change what later events took (stock they took would go missing, or a container they shipped whole would have held more); void them first: E2"
     );
     let e = rejects(
         &t,
@@ -240,6 +240,68 @@ fn unknown_event_and_void_conflict() {
     );
     assert_eq!(e.kind_name(), "VoidConflict");
     assert!(e.to_string().ends_with(": E3"), "{e}");
+}
+
+/// A pallet packed at plant-1, moved by a second pack at plant-2, part of
+/// it unpacked there, then shipped whole.
+fn pallet() -> Tracker {
+    let t = seeded();
+    for line in [
+        r#"{"event_id":"K1","kind":"pack","time":"2026-03-02T12:00:00+01:00","location":"plant-1","container":"SSCC-1","contents":[{"product":"spinach","lot":"F-100","quantity":"100","uom":"kg"}]}"#,
+        r#"{"event_id":"R2","kind":"receive","time":"2026-03-02T12:30:00+01:00","location":"plant-2","product":"spinach","lot":"F-200","quantity":"50","uom":"kg"}"#,
+        r#"{"event_id":"K2","kind":"pack","time":"2026-03-02T13:00:00+01:00","location":"plant-2","container":"SSCC-1","contents":[{"product":"spinach","lot":"F-200","quantity":"50","uom":"kg"}]}"#,
+        r#"{"event_id":"U1","kind":"unpack","time":"2026-03-02T14:00:00+01:00","container":"SSCC-1","contents":[{"product":"spinach","lot":"F-100","quantity":"30","uom":"kg"}]}"#,
+        r#"{"event_id":"S1","kind":"ship","time":"2026-03-02T15:00:00+01:00","container":"SSCC-1","customer":"store-7"}"#,
+    ] {
+        t.record_json(line).expect(line);
+    }
+    t
+}
+
+#[test]
+fn a_void_that_would_change_what_a_container_held_or_where_it_was() {
+    let t = pallet();
+    // Without the unpack, the pallet shipped whole would have held 30 kg more.
+    let e = rejects(
+        &t,
+        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"U1"}"#,
+    );
+    assert_eq!(e.kind_name(), "VoidConflict");
+    assert!(e.to_string().ends_with("void them first: S1"), "{e}");
+    // Without the second pack, the pallet would have been at plant-1 when U1
+    // unpacked it (and S1 would miss the 50 kg of F-200 it shipped).
+    let e = rejects(
+        &t,
+        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"K2"}"#,
+    );
+    assert!(e.to_string().ends_with("void them first: U1, S1"), "{e}");
+    // Voided from the last event back, each void is accepted.
+    for (i, target) in ["S1", "U1", "K2"].into_iter().enumerate() {
+        t.record_json(&format!(
+            r#"{{"event_id":"V{i}","kind":"void","time":"2026-03-04T00:00:00Z","target":"{target}"}}"#
+        ))
+        .expect(target);
+    }
+    let on_hand = t
+        .on_hand(&LotKey::new("spinach", "F-100"))
+        .expect("on hand");
+    let mut rows: Vec<String> = on_hand
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {:?} {}",
+                s.location,
+                s.container,
+                s.quantity.normalize()
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        ["plant-1 None 200", "plant-1 Some(\"SSCC-1\") 100"],
+        "F-100 back in the pallet at plant-1"
+    );
 }
 
 #[test]

@@ -408,10 +408,6 @@ proptest! {
         let _ = log;
     }
 
-    #[test]
-    fn voiding_any_event_equals_never_recording_it(ops in prop::collection::vec(op(), 1..40), pick in any::<prop::sample::Index>()) {
-        void_equals_never(&ops, pick)?;
-    }
 }
 
 /// Records `ops`, voids one of the accepted events `pick` chooses, and
@@ -448,7 +444,14 @@ fn void_equals_never(ops: &[Op], pick: prop::sample::Index) -> Result<(), TestCa
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+    // Many of the picked voids are refused (a later event needs the stock):
+    // those cases are not counted, so allow many rejects.
+    #![proptest_config(ProptestConfig { cases: 512, max_global_rejects: 100_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn voiding_any_event_equals_never_recording_it(ops in prop::collection::vec(op(), 1..60), pick in any::<prop::sample::Index>()) {
+        void_equals_never(&ops, pick)?;
+    }
 
     #[test]
     fn voiding_a_receipt_or_transform_takes_back_its_attributes(ops in prop::collection::vec(attr_op(), 1..30), pick in any::<prop::sample::Index>()) {

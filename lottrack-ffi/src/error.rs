@@ -51,7 +51,8 @@ pub enum LtStatus {
     LtErrDuplicateEvent = 12,
     /// A void (or a lookup) naming an event that does not exist.
     LtErrUnknownEvent = 13,
-    /// A void that would leave later events without the stock they took.
+    /// A void that would change what later events took (their stock, or a
+    /// container they shipped whole).
     LtErrVoidConflict = 14,
     /// A container that holds nothing or was never packed.
     LtErrUnknownContainer = 15,

@@ -875,8 +875,8 @@ pub unsafe extern "C" fn lt_set_status(
 /// @param[out] out_event_id Receives the event id; may be NULL; free with `lt_string_free`.
 /// @return `LT_OK`; `LT_ERR_UNKNOWN_EVENT` for an unknown target;
 ///         `LT_ERR_VOID_CONFLICT` when later events took the stock the target
-///         brought (the message names them); `LT_ERR_INVALID_EVENT` for a void of
-///         a void.
+///         brought, or shipped whole a container it took lots out of (the
+///         message names them); `LT_ERR_INVALID_EVENT` for a void of a void.
 ///
 /// Thread-safety: as `lt_record_json`.
 ///

@@ -145,7 +145,7 @@ class UnknownEventError(LotTrackError, KeyError):
 
 
 class VoidConflictError(LotTrackError, ValueError):
-    """A void that would leave later events without their stock (``.later``)."""
+    """A void that would change what later events (``.later``) took: their stock, or a container they shipped whole."""
 
     kind = "VoidConflict"
 

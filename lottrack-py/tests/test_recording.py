@@ -57,6 +57,24 @@ def test_record_batch_is_all_or_nothing(t: lottrack.Tracker) -> None:
     assert [r.seq for r in rs] == [1, 2]
 
 
+def test_record_batch_json_is_all_or_nothing(t: lottrack.Tracker) -> None:
+    ok = {"event_id": "A", "kind": "receive", "time": "2026-03-01T08:00:00Z",
+          "location": "p1", "product": "rice", "lot": "R1", "quantity": "10", "uom": "kg"}
+    bad = {"event_id": "B", "kind": "ship", "time": "2026-03-01T09:00:00Z", "location": "p1",
+           "product": "rice", "lot": "R1", "quantity": "11", "uom": "kg", "customer": "c"}
+    with pytest.raises(lottrack.InsufficientStockError, match="R1"):
+        t.record_batch_json(json.dumps([ok, bad]))
+    assert t.event_count == 0
+    with pytest.raises(lottrack.MalformedJsonError):
+        t.record_batch_json('[{"event_id": "A"')
+    assert t.record_batch_json("[]") == []
+    rs = t.record_batch_json(json.dumps([ok, {**bad, "quantity": "4"}]))
+    assert [(r.event_id, r.seq, r.duplicate) for r in rs] == [("A", 1, False), ("B", 2, False)]
+    again = t.record_batch_json(json.dumps([ok]))
+    assert [(r.seq, r.duplicate) for r in again] == [(1, True)]
+    assert t.lot("rice", "R1").on_hand == Decimal(6)
+
+
 def test_receive_every_field(t: lottrack.Tracker) -> None:
     r = t.receive(product="spinach", lot="F-1", quantity=500, uom="kg", location="plant-1",
                   time=at(1), supplier="farm-a", event_id="E1", expiry=date(2026, 3, 15),

@@ -217,27 +217,25 @@ fn duplicate_event() {
     );
 }
 
+/// A void event `id` of event `target`.
+fn void(id: &str, target: &str) -> String {
+    format!(
+        r#"{{"event_id":"{id}","kind":"void","time":"2026-03-04T00:00:00Z","target":"{target}"}}"#
+    )
+}
+
 #[test]
 fn unknown_event_and_void_conflict() {
     let t = seeded();
-    let e = rejects(
-        &t,
-        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"E99"}"#,
-    );
+    let e = rejects(&t, &void("V", "E99"));
     assert_eq!(e.to_string(), "event V: unknown event `E99`");
     // Voiding the receipt would leave E2 without the spinach it consumed.
-    let e = rejects(
-        &t,
-        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"E1"}"#,
-    );
+    let e = rejects(&t, &void("V", "E1"));
     assert_eq!(
         e.to_string(),
         "event V: voiding `E1` would change what later events took (stock they took would go missing, or a container they shipped whole would have held more); void them first: E2"
     );
-    let e = rejects(
-        &t,
-        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"E2"}"#,
-    );
+    let e = rejects(&t, &void("V", "E2"));
     assert_eq!(e.kind_name(), "VoidConflict");
     assert!(e.to_string().ends_with(": E3"), "{e}");
 }
@@ -262,25 +260,17 @@ fn pallet() -> Tracker {
 fn a_void_that_would_change_what_a_container_held_or_where_it_was() {
     let t = pallet();
     // Without the unpack, the pallet shipped whole would have held 30 kg more.
-    let e = rejects(
-        &t,
-        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"U1"}"#,
-    );
+    let e = rejects(&t, &void("V", "U1"));
     assert_eq!(e.kind_name(), "VoidConflict");
     assert!(e.to_string().ends_with("void them first: S1"), "{e}");
     // Without the second pack, the pallet would have been at plant-1 when U1
     // unpacked it (and S1 would miss the 50 kg of F-200 it shipped).
-    let e = rejects(
-        &t,
-        r#"{"event_id":"V","kind":"void","time":"2026-03-04T00:00:00Z","target":"K2"}"#,
-    );
+    let e = rejects(&t, &void("V", "K2"));
     assert!(e.to_string().ends_with("void them first: U1, S1"), "{e}");
     // Voided from the last event back, each void is accepted.
     for (i, target) in ["S1", "U1", "K2"].into_iter().enumerate() {
-        t.record_json(&format!(
-            r#"{{"event_id":"V{i}","kind":"void","time":"2026-03-04T00:00:00Z","target":"{target}"}}"#
-        ))
-        .expect(target);
+        t.record_json(&void(&format!("V{i}"), target))
+            .expect(target);
     }
     let on_hand = t
         .on_hand(&LotKey::new("spinach", "F-100"))

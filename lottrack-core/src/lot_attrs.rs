@@ -1,7 +1,7 @@
 //! A lot's attributes as the index keeps them: the dates inline, where the
 //! expiry came from as the index of the event that gave it (named only when a
-//! report asks), and the strings few lots have (supplier, the supplier's lot code,
-//! origin, an inherited expiry's explanation) behind one pointer. 24 bytes per
+//! report asks), and what few lots have (supplier, the supplier's lot code,
+//! origin, where an inherited expiry came from) behind one pointer. 24 bytes per
 //! lot instead of a [`LotAttrs`] and a supplier `String` (112 bytes inline plus a
 //! formatted "given by event …" string per lot).
 //!

@@ -618,7 +618,11 @@ impl State {
                 .moves
                 .iter()
                 .filter(|m| {
-                    m.role() == Role::Consumed && events[m.event as usize].kind() == "transform"
+                    // A transform before the void's target inherited nothing
+                    // from what the target gave.
+                    m.event > idx
+                        && m.role() == Role::Consumed
+                        && events[m.event as usize].kind() == "transform"
                 })
                 .map(|m| m.event)
                 .collect();
@@ -879,16 +883,21 @@ impl State {
             let rec = &self.ledger.lots[id as usize];
             let idx = self.events.len() as u32;
             let first = || rec.first_producer();
-            // One offer per event: a second line of the lot joins the first's.
+            // One offer per event: a second line of the lot joins the first's
+            // (or, when that one was merged without being remembered, joins
+            // the attributes it left).
             let planned = plan.lot_updates.iter().position(|(i, _)| *i == id);
-            let offer = match planned {
-                Some(p) => match plan.lot_updates[p].1.offer_of(idx, first()) {
-                    Some(earlier) => earlier.with_line(&attrs),
-                    None => attrs,
-                },
-                None => attrs,
+            let (base, offer) = match planned {
+                Some(p) => {
+                    let update = &plan.lot_updates[p].1;
+                    match update.offer_of(idx, first()) {
+                        Some(earlier) => (&rec.attrs, earlier.with_line(&attrs)),
+                        None => (update, attrs),
+                    }
+                }
+                None => (&rec.attrs, attrs),
             };
-            if let Some(updated) = rec.attrs.offered(idx, &offer, first) {
+            if let Some(updated) = base.offered(idx, &offer, first) {
                 match planned {
                     Some(p) => plan.lot_updates[p].1 = updated,
                     None => plan.lot_updates.push((id, updated)),

@@ -251,13 +251,13 @@ impl Ledger {
     }
 
     /// The id of a lot, creating its record if new.
-    pub(crate) fn get_or_create(&mut self, key: &LotKey, product: u32) -> u32 {
+    pub(crate) fn get_or_create(&mut self, key: LotKey, product: u32) -> u32 {
         if let Some(id) = self.id(&key.product, &key.lot) {
             return id;
         }
         let id = self.lots.len() as u32;
         self.lots.push(LotRec {
-            key: key.clone(),
+            key,
             product,
             attrs: LotAttrsRec::default(),
             status_events: None,
@@ -514,7 +514,7 @@ mod tests {
     #[test]
     fn moves_stay_sorted_and_reverse_exactly() {
         let mut l = Ledger::default();
-        let id = l.get_or_create(&LotKey::new("p", "l"), 0);
+        let id = l.get_or_create(LotKey::new("p", "l"), 0);
         let lot = &mut l.lots[id as usize];
         let d = |n: i64| Decimal::from(n);
         lot.push_move(Movement::new(1, Place::Loc(0), d(10), Role::Received, None));

@@ -1625,7 +1625,7 @@ impl State {
                 product: self.catalog.products.name(pid).clone(),
                 lot: Arc::from(n.lot),
             };
-            let id = self.ledger.get_or_create(&key, pid);
+            let id = self.ledger.get_or_create(key, pid);
             let r = &mut self.ledger.lots[id as usize];
             undo.push(Undo::Lot(id, std::mem::replace(&mut r.attrs, n.attrs)));
             r.product = pid;

@@ -295,6 +295,45 @@ fn a_void_that_would_change_what_a_container_held_or_where_it_was() {
 }
 
 #[test]
+fn a_stored_void_from_before_the_container_rules_still_replays() {
+    use lottrack_core::store::{EventStore, MemoryStore, NewEvent};
+    // The pallet's log as an earlier version wrote it: the unpack voided
+    // although the pallet was shipped whole afterwards. A replay takes the log
+    // as recorded under the rules of its day (no void conflicts checked).
+    let rows: Vec<NewEvent> = pallet()
+        .events()
+        .expect("events")
+        .into_iter()
+        .map(|(_, e, _)| e.to_json())
+        .chain([void("V", "U1")])
+        .map(|json| NewEvent {
+            event_id: lottrack_core::Event::from_json(&json)
+                .expect("event")
+                .event_id,
+            recorded_at: "2026-03-05T00:00:00Z".into(),
+            json,
+        })
+        .collect();
+    let mut store = MemoryStore::new();
+    store.append(0, &rows).expect("append");
+    let t = Tracker::open(store).expect("replays");
+    assert_eq!(t.event_count(), rows.len());
+    // The 30 kg unpacked are back in the pallet, as that version left them.
+    let on_hand = t
+        .on_hand(&LotKey::new("spinach", "F-100"))
+        .expect("on hand");
+    let in_pallet: Vec<String> = on_hand
+        .iter()
+        .filter(|s| s.container.is_some())
+        .map(|s| s.quantity.normalize().to_string())
+        .collect();
+    assert_eq!(in_pallet, ["30"]);
+    // Recorded now, the same void is refused.
+    let e = pallet().record_json(&void("V", "U1")).expect_err("refused");
+    assert_eq!(e.kind_name(), "VoidConflict");
+}
+
+#[test]
 fn unknown_container_and_invalid_event() {
     let t = seeded();
     let e = rejects(

@@ -141,9 +141,7 @@ impl LotAttrsRec {
                 more.expiry_source = None;
             }
         }
-        if m.more.as_deref().is_some_and(LotMore::is_empty) {
-            m.more = None;
-        }
+        m.tidy();
         m
     }
 
@@ -172,9 +170,7 @@ impl LotAttrsRec {
             changed |= fill(&mut m.more_mut().origin, &n.origin);
             changed |= fill(&mut m.more_mut().supplier, &n.supplier);
         }
-        if m.more.as_deref().is_some_and(LotMore::is_empty) {
-            m.more = None;
-        }
+        m.tidy();
         changed.then_some(m)
     }
 
@@ -193,15 +189,20 @@ impl LotAttrsRec {
                 more.inherited = None;
                 more.expiry_source = None;
             }
-            if m.more.as_deref().is_some_and(LotMore::is_empty) {
-                m.more = None;
-            }
+            m.tidy();
         }
         m
     }
 
     fn more_mut(&mut self) -> &mut LotMore {
         self.more.get_or_insert_with(Box::default)
+    }
+
+    /// Drops the box of rarer attributes once nothing is in it.
+    fn tidy(&mut self) {
+        if self.more.as_deref().is_some_and(LotMore::is_empty) {
+            self.more = None;
+        }
     }
 
     /// Whether there is nothing here (the attributes of a lot nobody described).
@@ -219,9 +220,7 @@ impl LotAttrsRec {
             return;
         }
         self.more_mut().offers = offers;
-        if self.more.as_deref().is_some_and(LotMore::is_empty) {
-            self.more = None;
-        }
+        self.tidy();
     }
 
     /// These attributes once event `idx` offers `offer` (a later receipt or

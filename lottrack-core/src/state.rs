@@ -140,6 +140,11 @@ pub(crate) struct EventRec {
 /// [`EventRec::voids`] and [`EventRec::voided_by`] when there is no such event.
 const NONE: u32 = u32::MAX;
 
+/// Whether an event is live once event `idx` (being voided) is not.
+fn live_but(events: &[EventRec], idx: u32) -> impl Fn(u32) -> bool + '_ {
+    move |e| e != idx && events.get(e as usize).is_some_and(EventRec::live)
+}
+
 impl EventRec {
     pub(crate) fn live(&self) -> bool {
         self.voided_by == NONE
@@ -575,11 +580,7 @@ impl State {
         for i in fx.lot_range() {
             let lot = self.fx_lots[i];
             let r = &self.ledger.lots[lot as usize];
-            let events = &self.events;
-            let attrs = match r
-                .attrs
-                .refolded(|e| e != idx && events.get(e as usize).is_some_and(EventRec::live))
-            {
+            let attrs = match r.attrs.refolded(live_but(&self.events, idx)) {
                 Some(a) => a,
                 None => {
                     let produced = moves.iter().any(|(l, m)| {
@@ -610,9 +611,6 @@ impl State {
     /// had before that transform, less the margin the transform used), and so
     /// on downstream. Pushes how to undo each change onto `undo`.
     fn reinherit(&mut self, idx: u32, mut changed: Vec<u32>, undo: &mut Vec<Undo>) {
-        let events = &self.events;
-        let live = |e: u32| e != idx && events.get(e as usize).is_some_and(EventRec::live);
-        let mut updates: Vec<(u32, LotAttrsRec)> = Vec::new();
         while let Some(lot) = changed.pop() {
             let mut transforms: Vec<u32> = self.ledger.lots[lot as usize]
                 .moves
@@ -622,7 +620,7 @@ impl State {
                     // from what the target gave.
                     m.event > idx
                         && m.role() == Role::Consumed
-                        && events[m.event as usize].kind() == "transform"
+                        && self.events[m.event as usize].kind() == "transform"
                 })
                 .map(|m| m.event)
                 .collect();
@@ -640,25 +638,16 @@ impl State {
                 outs.dedup();
                 for out in outs {
                     let rec = &self.ledger.lots[out as usize];
-                    let current = updates
-                        .iter()
-                        .rev()
-                        .find(|(l, _)| *l == out)
-                        .map_or(&rec.attrs, |(_, a)| a);
-                    let Some(offer) = current.offer_of(t, rec.first_producer()) else {
+                    let Some(offer) = rec.attrs.offer_of(t, rec.first_producer()) else {
                         continue;
                     };
                     let Some(how) = offer.inherited().filter(|h| h.event == t) else {
                         continue;
                     };
-                    let before_t = |e: u32| e < t && live(e);
+                    let live = live_but(&self.events, idx);
                     let inputs = ins.iter().map(|&i| {
-                        let attrs = updates
-                            .iter()
-                            .rev()
-                            .find(|(l, _)| *l == i)
-                            .map_or(&self.ledger.lots[i as usize].attrs, |(_, a)| a);
-                        (i, attrs.expiry_among(before_t))
+                        let before_t = |e: u32| e < t && live(e);
+                        (i, self.ledger.lots[i as usize].attrs.expiry_among(before_t))
                     });
                     let offer_now = match self.earliest_expiry(inputs) {
                         Some((date, from)) => {
@@ -669,15 +658,12 @@ impl State {
                     if offer_now == offer {
                         continue;
                     }
-                    let attrs = current.with_offer_of(t, &offer_now, live);
+                    let attrs = rec.attrs.with_offer_of(t, &offer_now, live);
                     changed.push(out);
-                    updates.push((out, attrs));
+                    let r = &mut self.ledger.lots[out as usize];
+                    undo.push(Undo::Lot(out, std::mem::replace(&mut r.attrs, attrs)));
                 }
             }
-        }
-        for (lot, attrs) in updates {
-            let r = &mut self.ledger.lots[lot as usize];
-            undo.push(Undo::Lot(lot, std::mem::replace(&mut r.attrs, attrs)));
         }
     }
 
@@ -724,13 +710,7 @@ impl State {
         }
         // Stable: lots of one pack keep their order.
         lots.sort_by_key(|&(first, _)| first);
-        // A pack takes its contents from its location.
-        let location = latest.and_then(|e| {
-            self.event_moves(e).find_map(|(_, m)| match m.place() {
-                Place::Loc(l) if m.delta < Decimal::ZERO => Some(l),
-                _ => None,
-            })
-        });
+        let location = latest.and_then(|e| self.pack_location(e));
         let rec = &mut self.ledger.containers[c as usize];
         rec.location = location;
         rec.lots = lots.into_iter().map(|(_, l)| l).collect();
@@ -1580,7 +1560,12 @@ impl State {
             })
             .map(|m| m.event)
             .max()?;
-        self.event_moves(latest).find_map(|(_, m)| match m.place() {
+        self.pack_location(latest)
+    }
+
+    /// Where pack `e` packed: a pack takes its contents from its location.
+    fn pack_location(&self, e: u32) -> Option<u32> {
+        self.event_moves(e).find_map(|(_, m)| match m.place() {
             Place::Loc(l) if m.delta < Decimal::ZERO => Some(l),
             _ => None,
         })

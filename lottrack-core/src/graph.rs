@@ -1,12 +1,13 @@
 //! The lot graph: lots are nodes, transform links are edges carrying quantities.
 //!
-//! The adjacency is laid out for traversal speed — per lot, a contiguous list of
-//! (neighbour, edge) pairs in each direction — and exposes petgraph's visit traits
+//! The adjacency is laid out for traversal speed — per lot, a contiguous run of
+//! neighbours in each direction, their edges in a parallel array — and exposes petgraph's visit traits
 //! (`GraphBase`, `IntoNeighbors`, `IntoNeighborsDirected`, `Visitable`,
 //! `NodeIndexable`), so petgraph's algorithms run over it unchanged. Traversals use
 //! an epoch-stamped visited array borrowed from a pool: a query costs in proportion
 //! to what it reaches, never to the size of the graph.
 
+use crate::table::Table;
 use std::sync::Mutex;
 
 use petgraph::Direction;
@@ -80,77 +81,96 @@ impl Scratch {
 pub(crate) struct LotGraph {
     fwd: Adjacency,
     bwd: Adjacency,
-    pub(crate) edges: Vec<Edge>,
+    pub(crate) edges: Table<Edge>,
     pool: Mutex<Vec<Scratch>>,
 }
 
 /// "No entry" / a removed entry.
 const NONE: u32 = u32::MAX;
 
-/// Where one node's neighbours are: a run of the compacted array, then a list of
-/// entries added since the last compaction. One 16-byte record per node, so a
-/// traversal touches one cache line per node, as with a plain CSR.
-#[derive(Debug, Clone, Copy)]
-struct NodeAdj {
-    start: u32,
-    len: u32,
-    head: u32,
-    tail: u32,
-}
-
-const EMPTY: NodeAdj = NodeAdj {
-    start: 0,
-    len: 0,
-    head: NONE,
-    tail: NONE,
-};
+/// The top bit of a node's start: the node also has entries in the delta.
+const IN_DELTA: u32 = 1 << 31;
 
 /// One direction of the adjacency, laid out like a CSR: every node's neighbours
-/// sit contiguously in `items`, in node order. Edges added since the last
-/// compaction go to `delta` (a per-node list, in insertion order); removed entries
-/// become tombstones (`lot == NONE`). When the delta grows past a quarter of the
-/// compacted part, everything is compacted again — O(1) amortized per edge.
-/// Neighbour order is insertion order, removals keep the order of the others, a
-/// restored edge comes last (as with a `Vec` per node).
+/// sit contiguously in `lots` (and their edges at the same places in `edges`),
+/// in node order, a node's run ending where the next node's starts. Edges added
+/// since the last compaction go to `delta` (a per-node list, in insertion
+/// order); removed entries become tombstones (`lot == NONE`). When the delta
+/// grows past a quarter of the compacted part, everything is compacted again —
+/// O(1) amortized per edge. Neighbour order is insertion order, removals keep
+/// the order of the others, a restored edge comes last (as with a `Vec` per
+/// node).
+///
+/// An open traversal reads what a plain CSR reads: a node's start and the next
+/// one's (4 bytes each, side by side) and its neighbours (4 bytes each); the
+/// edges and the delta's ends only when they are needed (a filtered walk, a
+/// node flagged [`IN_DELTA`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Adjacency {
-    nodes: Vec<NodeAdj>,
-    items: Vec<Adj>,
+    /// Where each node's run starts in `lots`, with [`IN_DELTA`] set when it
+    /// has entries in the delta. The last node's run ends at `lots.len()`.
+    start: Vec<u32>,
+    /// The neighbour of each entry of the compacted part (`NONE`: removed).
+    lots: Vec<u32>,
+    /// The edge of each entry, beside `lots`.
+    edges: Vec<u32>,
+    /// First and last delta entry of each node flagged [`IN_DELTA`].
+    ends: Vec<(u32, u32)>,
+    /// Entries added since the last compaction, each with the index of its
+    /// node's next one (`NONE`: the last).
     delta: Vec<(Adj, u32)>,
     dead: usize,
 }
 
 impl Adjacency {
     fn ensure(&mut self, n: usize) {
-        if self.nodes.len() < n {
-            self.nodes.resize(n, EMPTY);
+        if self.start.len() < n {
+            // A new node's run is empty: it starts where the compacted part ends.
+            self.start.resize(n, self.lots.len() as u32);
+            self.ends.resize(n, (NONE, NONE));
         }
+    }
+
+    /// The compacted run of node `n`: `from..to` in `lots` and `edges`.
+    #[inline(always)]
+    fn run(&self, n: usize) -> (usize, usize, bool) {
+        let s = self.start[n];
+        let to = self
+            .start
+            .get(n + 1)
+            .map_or(self.lots.len(), |&t| (t & !IN_DELTA) as usize);
+        ((s & !IN_DELTA) as usize, to, s & IN_DELTA != 0)
     }
 
     fn push(&mut self, node: u32, a: Adj) {
         let idx = self.delta.len() as u32;
         self.delta.push((a, NONE));
-        let r = &mut self.nodes[node as usize];
-        if r.tail == NONE {
-            r.head = idx;
+        let n = node as usize;
+        if self.start[n] & IN_DELTA == 0 {
+            self.start[n] |= IN_DELTA;
+            self.ends[n] = (idx, idx);
         } else {
-            self.delta[r.tail as usize].1 = idx;
+            let tail = self.ends[n].1;
+            self.delta[tail as usize].1 = idx;
+            self.ends[n].1 = idx;
         }
-        r.tail = idx;
-        if self.delta.len() > 1024 + self.items.len() / 4 {
+        if self.delta.len() > 1024 + self.lots.len() / 4 {
             self.compact();
         }
     }
 
     fn remove(&mut self, node: u32, edge: u32) {
-        let r = self.nodes[node as usize];
-        let run = &mut self.items[r.start as usize..(r.start + r.len) as usize];
-        if let Some(a) = run.iter_mut().find(|a| a.edge == edge && a.lot != NONE) {
-            a.lot = NONE;
+        let (from, to, in_delta) = self.run(node as usize);
+        if let Some(i) = (from..to).find(|&i| self.edges[i] == edge && self.lots[i] != NONE) {
+            self.lots[i] = NONE;
             self.dead += 1;
             return;
         }
-        let mut i = r.head;
+        let mut i = if in_delta {
+            self.ends[node as usize].0
+        } else {
+            NONE
+        };
         while i != NONE {
             let (a, next) = &mut self.delta[i as usize];
             if a.edge == edge && a.lot != NONE {
@@ -162,65 +182,115 @@ impl Adjacency {
         }
     }
 
+    /// Forgets the nodes after the first `n` (their entries are tombstones by
+    /// then; the last node's run takes them in and skips them).
+    fn truncate(&mut self, n: usize) {
+        self.start.truncate(n);
+        self.ends.truncate(n);
+    }
+
     /// Compacts and gives back the room kept for growth.
     fn shrink_to_fit(&mut self) {
         self.compact();
-        self.items.shrink_to_fit();
-        self.nodes.shrink_to_fit();
+        self.lots.shrink_to_fit();
+        self.edges.shrink_to_fit();
+        self.delta.shrink_to_fit();
+        self.start.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 
-    /// Rebuilds `items` in node order from every live entry; empties the delta.
+    /// Rebuilds `lots` and `edges` in node order from every live entry;
+    /// empties the delta.
     fn compact(&mut self) {
-        let live = self.items.len() + self.delta.len() - self.dead;
-        let mut items = Vec::with_capacity(live + live / 4);
-        for r in &mut self.nodes {
-            let start = items.len() as u32;
-            items.extend(
-                self.items[r.start as usize..(r.start + r.len) as usize]
-                    .iter()
-                    .filter(|a| a.lot != NONE),
-            );
-            let mut i = r.head;
-            while i != NONE {
-                let (a, next) = self.delta[i as usize];
-                if a.lot != NONE {
-                    items.push(a);
+        let live = self.lots.len() + self.delta.len() - self.dead;
+        let mut lots = Vec::with_capacity(live + live / 4);
+        let mut edges = Vec::with_capacity(live + live / 4);
+        for n in 0..self.start.len() {
+            // Read before `start[n]` is rewritten; `start[n + 1]` is still old.
+            let (from, to, in_delta) = self.run(n);
+            self.start[n] = lots.len() as u32;
+            for i in from..to {
+                if self.lots[i] != NONE {
+                    lots.push(self.lots[i]);
+                    edges.push(self.edges[i]);
                 }
-                i = next;
             }
-            *r = NodeAdj {
-                start,
-                len: items.len() as u32 - start,
-                head: NONE,
-                tail: NONE,
-            };
+            if in_delta {
+                let mut i = self.ends[n].0;
+                while i != NONE {
+                    let (a, next) = self.delta[i as usize];
+                    if a.lot != NONE {
+                        lots.push(a.lot);
+                        edges.push(a.edge);
+                    }
+                    i = next;
+                }
+                self.ends[n] = (NONE, NONE);
+            }
         }
-        self.items = items;
-        self.delta = Vec::new();
+        self.lots = lots;
+        self.edges = edges;
+        // The delta keeps its room: it fills again to the same size.
+        self.delta.clear();
         self.dead = 0;
     }
 
     /// The neighbours of `n` (nothing for a node out of range).
     #[inline]
     pub(crate) fn of(&self, n: u32) -> Neighbors<'_> {
-        let r = self.nodes.get(n as usize).copied().unwrap_or(EMPTY);
+        let n = n as usize;
+        if n >= self.start.len() {
+            return Neighbors {
+                lots: &[],
+                edges: &[],
+                at: 0,
+                delta: &self.delta,
+                next: NONE,
+            };
+        }
+        let (from, to, in_delta) = self.run(n);
         Neighbors {
-            run: self.items[r.start as usize..(r.start + r.len) as usize].iter(),
+            lots: &self.lots[from..to],
+            edges: &self.edges[from..to],
+            at: 0,
             delta: &self.delta,
-            next: r.head,
+            next: if in_delta { self.ends[n].0 } else { NONE },
         }
     }
 
-    /// Calls `f` for each live neighbour of `n`: the traversal's inner loop.
+    /// Calls `f` for each live neighbour of `n` and its edge: a filtered
+    /// traversal's inner loop.
     #[inline(always)]
     fn each(&self, n: u32, mut f: impl FnMut(Adj)) {
-        let r = self.nodes[n as usize];
-        for a in &self.items[r.start as usize..(r.start + r.len) as usize] {
-            if a.lot != NONE {
-                f(*a);
+        let (from, to, in_delta) = self.run(n as usize);
+        for (&lot, &edge) in self.lots[from..to].iter().zip(&self.edges[from..to]) {
+            if lot != NONE {
+                f(Adj { lot, edge });
             }
         }
-        let mut i = r.head;
+        if in_delta {
+            self.each_in_delta(n, f);
+        }
+    }
+
+    /// Calls `f` for each live neighbour of `n`: an open traversal's inner
+    /// loop, which reads no edge.
+    #[inline(always)]
+    fn each_lot(&self, n: u32, mut f: impl FnMut(u32)) {
+        let (from, to, in_delta) = self.run(n as usize);
+        for &lot in &self.lots[from..to] {
+            if lot != NONE {
+                f(lot);
+            }
+        }
+        if in_delta {
+            self.each_in_delta(n, |a| f(a.lot));
+        }
+    }
+
+    /// The delta part of [`Adjacency::each`].
+    fn each_in_delta(&self, n: u32, mut f: impl FnMut(Adj)) {
+        let mut i = self.ends[n as usize].0;
         while i != NONE {
             let (a, next) = self.delta[i as usize];
             if a.lot != NONE {
@@ -231,14 +301,16 @@ impl Adjacency {
     }
 
     fn len(&self) -> usize {
-        self.nodes.len()
+        self.start.len()
     }
 }
 
 /// The live neighbours of one node, in order.
 #[derive(Debug, Clone)]
 pub(crate) struct Neighbors<'a> {
-    run: std::slice::Iter<'a, Adj>,
+    lots: &'a [u32],
+    edges: &'a [u32],
+    at: usize,
     delta: &'a [(Adj, u32)],
     next: u32,
 }
@@ -247,9 +319,11 @@ impl Iterator for Neighbors<'_> {
     type Item = Adj;
     #[inline]
     fn next(&mut self) -> Option<Adj> {
-        for a in self.run.by_ref() {
-            if a.lot != NONE {
-                return Some(*a);
+        while let Some(&lot) = self.lots.get(self.at) {
+            let edge = self.edges[self.at];
+            self.at += 1;
+            if lot != NONE {
+                return Some(Adj { lot, edge });
             }
         }
         while self.next != NONE {
@@ -364,8 +438,8 @@ impl LotGraph {
     /// Forgets the lot slots after the first `n` (lots of a rolled-back batch;
     /// their edges are gone already).
     pub(crate) fn truncate_nodes(&mut self, n: usize) {
-        self.fwd.nodes.truncate(n);
-        self.bwd.nodes.truncate(n);
+        self.fwd.truncate(n);
+        self.bwd.truncate(n);
     }
 
     /// Drops edges that were added last and are no longer wanted (batch rollback).
@@ -451,10 +525,10 @@ impl LotGraph {
                 let n = s.queue[head];
                 head += 1;
                 if open {
-                    adj.each(n, |a| {
-                        if s.visit(a.lot) {
-                            s.queue.push(a.lot);
-                            visit(a.lot, depth + 1);
+                    adj.each_lot(n, |lot| {
+                        if s.visit(lot) {
+                            s.queue.push(lot);
+                            visit(lot, depth + 1);
                         }
                     });
                 } else {
@@ -527,9 +601,9 @@ impl LotGraph {
             let n = s.queue[head];
             head += 1;
             if open {
-                adj.each(n, |a| {
-                    if s.visit(a.lot) {
-                        s.queue.push(a.lot);
+                adj.each_lot(n, |lot| {
+                    if s.visit(lot) {
+                        s.queue.push(lot);
                     }
                 });
             } else {
@@ -692,9 +766,9 @@ mod checkpoint {
 
     impl Adjacency {
         fn put(&self, w: &mut Writer<'_>) {
-            w.len(self.nodes.len());
+            w.len(self.start.len());
             let mut row: Vec<Adj> = Vec::new();
-            for n in 0..self.nodes.len() as u32 {
+            for n in 0..self.start.len() as u32 {
                 w.boundary();
                 row.clear();
                 row.extend(self.of(n));
@@ -710,29 +784,31 @@ mod checkpoint {
             if n != b.lots {
                 return Err(corrupt(format!("{n} adjacency nodes for {} lots", b.lots)));
             }
-            let mut nodes = Vec::with_capacity(n);
-            let mut items = Vec::with_capacity(b.edges);
+            let mut start = Vec::with_capacity(n);
+            let mut lots = Vec::with_capacity(b.edges);
+            let mut edges = Vec::with_capacity(b.edges);
             for _ in 0..n {
                 r.boundary()?;
-                let start = items.len() as u32;
+                start.push(lots.len() as u32);
                 let len = r.len("neighbours")?;
                 for _ in 0..len {
                     r.boundary()?;
-                    items.push(Adj {
-                        lot: r.index(b.lots, "neighbour lot")?,
-                        edge: r.index(b.edges, "neighbour edge")?,
-                    });
+                    lots.push(r.index(b.lots, "neighbour lot")?);
+                    edges.push(r.index(b.edges, "neighbour edge")?);
                 }
-                nodes.push(NodeAdj {
-                    start,
-                    len: items.len() as u32 - start,
-                    head: NONE,
-                    tail: NONE,
-                });
+            }
+            if lots.len() >= IN_DELTA as usize {
+                return Err(corrupt(format!(
+                    "{} neighbour entries in one direction (at most {})",
+                    lots.len(),
+                    IN_DELTA - 1
+                )));
             }
             Ok(Adjacency {
-                nodes,
-                items,
+                ends: vec![(NONE, NONE); start.len()],
+                start,
+                lots,
+                edges,
                 delta: Vec::new(),
                 dead: 0,
             })
@@ -741,13 +817,13 @@ mod checkpoint {
 
     impl LotGraph {
         pub(crate) fn put(&self, w: &mut Writer<'_>) {
-            w.put_list(&self.edges);
+            w.list_of(self.edges.len(), self.edges.iter(), |w, e| e.put(w));
             self.fwd.put(w);
             self.bwd.put(w);
         }
 
         pub(crate) fn get(r: &mut Reader<'_>, b: &Bounds) -> Got<LotGraph> {
-            let edges = r.list("edges", b.edges, |r| get_edge(r, b))?;
+            let edges = r.table("edges", |r| get_edge(r, b))?;
             if edges.len() != b.edges {
                 return Err(corrupt(format!(
                     "{} edges where the header says {}",
@@ -847,6 +923,74 @@ mod tests {
                 .collect::<Vec<_>>(),
             via_bfs
         );
+    }
+
+    #[test]
+    fn adjacency_with_new_nodes_and_rolled_back_batches_matches_the_model() {
+        // Nodes appear over time (after compactions too) and some batches are
+        // rolled back: their edges removed, then their new nodes forgotten.
+        let mut g = LotGraph::default();
+        let mut fwd: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut bwd: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut x: u64 = 11;
+        let mut rnd = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut nodes = 2u32;
+        for batch in 0..400u32 {
+            let (nodes0, edges0) = (nodes, g.edges.len());
+            let (fwd0, bwd0) = (fwd.clone(), bwd.clone());
+            for _ in 0..(1 + rnd(40)) {
+                if rnd(3) == 0 {
+                    nodes += 1;
+                }
+                let (a, b) = (rnd(nodes as u64) as u32, rnd(nodes as u64) as u32);
+                let id = g.add_edge(edge(a, b));
+                for v in [&mut fwd, &mut bwd] {
+                    v.resize(nodes as usize, Vec::new());
+                }
+                fwd[a as usize].push((b, id));
+                bwd[b as usize].push((a, id));
+            }
+            if batch % 5 == 4 {
+                g.truncate_edges(edges0);
+                g.truncate_nodes(nodes0 as usize);
+                (nodes, fwd, bwd) = (nodes0, fwd0, bwd0);
+                for v in [&mut fwd, &mut bwd] {
+                    v.resize(nodes as usize, Vec::new());
+                }
+            }
+        }
+        assert!(g.edges.len() > 5_000, "enough edges for compactions");
+        for (dir, model) in [(Direction::Outgoing, &fwd), (Direction::Incoming, &bwd)] {
+            let adj = g.adj(dir);
+            for n in 0..model.len() as u32 {
+                let want = &model[n as usize];
+                let got: Vec<(u32, u32)> = adj.of(n).map(|a| (a.lot, a.edge)).collect();
+                assert_eq!(&got, want, "{dir:?} node {n}");
+                if n as usize >= adj.len() {
+                    // A node no edge reached yet: no slot, no neighbours.
+                    assert!(want.is_empty());
+                    continue;
+                }
+                let mut each = Vec::new();
+                adj.each(n, |a| each.push((a.lot, a.edge)));
+                assert_eq!(&each, want, "{dir:?} node {n}, each");
+                let mut lots = Vec::new();
+                adj.each_lot(n, |l| lots.push(l));
+                let want_lots: Vec<u32> = want.iter().map(|&(l, _)| l).collect();
+                assert_eq!(lots, want_lots, "{dir:?} node {n}, each_lot");
+            }
+        }
+        // Compacted, the same neighbours in the same order.
+        let before: Vec<Vec<Adj>> = (0..nodes).map(|n| g.out(n).collect()).collect();
+        g.shrink_to_fit();
+        let after: Vec<Vec<Adj>> = (0..nodes).map(|n| g.out(n).collect()).collect();
+        assert_eq!(before, after);
+        assert!(g.fwd.delta.is_empty() && g.fwd.dead == 0);
     }
 
     #[test]

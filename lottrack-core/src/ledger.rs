@@ -2,6 +2,7 @@
 //! stock per place and every stock movement that made it, in recording order.
 
 use crate::id_index::IdIndex;
+use crate::table::Table;
 
 use rust_decimal::Decimal;
 
@@ -213,7 +214,7 @@ pub(crate) struct ContainerRec {
 pub(crate) struct Ledger {
     /// Lot keys to lot ids (the keys are read from the records).
     ids: IdIndex,
-    pub(crate) lots: Vec<LotRec>,
+    pub(crate) lots: Table<LotRec>,
     pub(crate) container_ids: crate::intern::Interner,
     pub(crate) containers: Vec<ContainerRec>,
 }
@@ -222,7 +223,7 @@ impl Ledger {
     /// Gives back the room the lot table and each lot's lists keep for growth.
     pub(crate) fn shrink_to_fit(&mut self) {
         self.lots.shrink_to_fit();
-        for l in &mut self.lots {
+        for l in self.lots.iter_mut() {
             l.moves.shrink_to_fit();
             l.stock.shrink_to_fit();
             if let Some(v) = &mut l.status_events {
@@ -446,7 +447,7 @@ pub(crate) mod checkpoint {
 
     impl Ledger {
         pub(crate) fn put(&self, w: &mut Writer<'_>) {
-            w.list(&self.lots, |w, l| l.put(w));
+            w.list_of(self.lots.len(), self.lots.iter(), |w, l| l.put(w));
             self.container_ids.put(w);
             w.list(&self.containers, |w, c| {
                 w.opt(c.location.as_ref(), |w, l| w.u32(*l));
@@ -462,7 +463,7 @@ pub(crate) mod checkpoint {
             b: &Bounds,
             rest: impl FnOnce(&mut Reader<'_>) -> Got<T>,
         ) -> Got<(Ledger, T)> {
-            let lots = r.list("lots", b.lots, |r| LotRec::get(r, catalog, b))?;
+            let lots = r.table("lots", |r| LotRec::get(r, catalog, b))?;
             if lots.len() != b.lots {
                 return Err(corrupt(format!(
                     "{} lots where the header says {}",

@@ -54,6 +54,7 @@ pub mod report;
 pub mod reporting;
 mod state;
 pub mod store;
+mod table;
 pub mod trace;
 pub mod tracker;
 mod warm;

@@ -10,6 +10,7 @@
 //! so that voiding one of them leaves the attributes as if it had never been
 //! recorded ([`LotAttrsRec::refolded`]).
 
+use crate::table::Table;
 use chrono::NaiveDate;
 
 use crate::ledger::LotRec;
@@ -100,7 +101,11 @@ impl LotAttrsRec {
 
     /// Where the expiry came from, in words (`events` and `lots`: the index's
     /// records).
-    pub(crate) fn expiry_source(&self, events: &[EventRec], lots: &[LotRec]) -> Option<String> {
+    pub(crate) fn expiry_source(
+        &self,
+        events: &Table<EventRec>,
+        lots: &Table<LotRec>,
+    ) -> Option<String> {
         if let Some(i) = self.given_by {
             return events
                 .get(i as usize)

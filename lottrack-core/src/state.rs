@@ -7,6 +7,7 @@
 //! rolled-back batch) exactly.
 
 use crate::hashing::FastMap;
+use crate::table::Table;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -141,7 +142,7 @@ pub(crate) struct EventRec {
 const NONE: u32 = u32::MAX;
 
 /// Whether an event is live once event `idx` (being voided) is not.
-fn live_but(events: &[EventRec], idx: u32) -> impl Fn(u32) -> bool + '_ {
+fn live_but(events: &Table<EventRec>, idx: u32) -> impl Fn(u32) -> bool + '_ {
     move |e| e != idx && events.get(e as usize).is_some_and(EventRec::live)
 }
 
@@ -197,7 +198,7 @@ pub(crate) struct State {
     pub(crate) catalog: Catalog,
     pub(crate) ledger: Ledger,
     pub(crate) graph: LotGraph,
-    pub(crate) events: Vec<EventRec>,
+    pub(crate) events: Table<EventRec>,
     /// Event ids to event indexes (the ids are read from the records).
     by_id: IdIndex,
     /// The lots each event changed, every event's list one after the other
@@ -1891,7 +1892,7 @@ mod checkpoint {
             debug_assert!(self.pending.is_empty());
             self.catalog.put(w);
             self.ledger.put(w);
-            w.list(&self.events, |w, e| e.put(w));
+            w.list_of(self.events.len(), self.events.iter(), |w, e| e.put(w));
             self.graph.put(w);
             w.put_list(&self.fx_lots);
         }
@@ -1908,7 +1909,7 @@ mod checkpoint {
             // while the graph is.
             let (ledger, (events, by_id, graph, fx_lots)) =
                 Ledger::get_then(r, &catalog, b, |r| {
-                    let events = r.list("events", b.events, |r| EventRec::get(r, b, &no_docs))?;
+                    let events = r.table("events", |r| EventRec::get(r, b, &no_docs))?;
                     if events.len() != b.events {
                         return Err(corrupt(format!(
                             "{} events where the header says {}",

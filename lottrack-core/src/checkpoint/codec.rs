@@ -12,6 +12,7 @@
 //! read is bounds-checked and every failure is a [`Corrupt`] naming what was
 //! being read.
 
+use crate::table::Table;
 use std::io::Write;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -142,8 +143,18 @@ impl<'a> Writer<'a> {
     }
 
     /// A whole list, with a boundary before each element.
-    pub(crate) fn list<T>(&mut self, items: &[T], mut put: impl FnMut(&mut Self, &T)) {
-        self.len(items.len());
+    pub(crate) fn list<T>(&mut self, items: &[T], put: impl FnMut(&mut Self, &T)) {
+        self.list_of(items.len(), items, put);
+    }
+
+    /// A whole list of `len` items read from `items` (a table's chunks, say).
+    pub(crate) fn list_of<'t, T: 't>(
+        &mut self,
+        len: usize,
+        items: impl IntoIterator<Item = &'t T>,
+        mut put: impl FnMut(&mut Self, &T),
+    ) {
+        self.len(len);
         for it in items {
             self.boundary();
             put(self, it);
@@ -323,6 +334,22 @@ impl<'a> Reader<'a> {
             v.push(get(self)?);
         }
         Ok(v)
+    }
+
+    /// A whole list read into a [`Table`] (no `Vec` first, so no copy of a
+    /// large table).
+    pub(crate) fn table<T>(
+        &mut self,
+        what: &str,
+        mut get: impl FnMut(&mut Self) -> Got<T>,
+    ) -> Got<Table<T>> {
+        let n = self.len(what)?;
+        let mut t = Table::default();
+        for _ in 0..n {
+            self.boundary()?;
+            t.push(get(self)?);
+        }
+        Ok(t)
     }
 
     /// A list of fields that [`Get`] reads.

@@ -1,7 +1,9 @@
 //! Typed in-memory ingest, timed alone (no criterion), for profiling:
 //! `perf record -g target/release/examples/ingest_probe`. Records the generated
 //! chain (default 100 k lots; `LOTTRACK_BENCH_SCALE`) in batches of 1 000, `ROUNDS`
-//! times (default 5), and prints events per second of each round. With
+//! times (default 5), and prints events per second of each round, then the
+//! calling thread's CPU time and page faults (first touches of fresh memory)
+//! and the whole process's page faults in the round. With
 //! `STORE=sqlite` the tracker records into a fresh SQLite file (synchronous FULL)
 //! in a temporary directory instead; `STORE=sqlite-normal` likewise with
 //! synchronous NORMAL; `STORE=bare` times the bare ingest baseline
@@ -58,8 +60,17 @@ fn main() {
             .unwrap(),
             _ => Tracker::in_memory(),
         };
+        let own0 = Stat::of("thread-self");
+        let all0 = Stat::of("self");
         lottrack_benches::record_in_batches(&t, evs, batch);
         report(events.len(), t0.elapsed(), cpu_seconds() - cpu0);
+        let (own, all) = (Stat::of("thread-self"), Stat::of("self"));
+        println!(
+            "  calling thread: cpu {:.0} ms, {} page faults; whole process: {} page faults",
+            (own.cpu - own0.cpu) * 1e3,
+            own.minflt - own0.minflt,
+            all.minflt - all0.minflt
+        );
         drop(t);
     }
 }
@@ -72,6 +83,32 @@ fn report(events: usize, el: std::time::Duration, cpu: f64) {
         events as f64 / el.as_secs_f64(),
         cpu / el.as_secs_f64() * 100.0
     );
+}
+
+/// CPU seconds (user and system, clock ticks of 10 ms) and minor page faults
+/// (first touches of fresh memory) so far, of `/proc/<who>/stat`: `self` for
+/// the process, `thread-self` for the calling thread.
+struct Stat {
+    cpu: f64,
+    minflt: u64,
+}
+
+impl Stat {
+    fn of(who: &str) -> Stat {
+        let stat = std::fs::read_to_string(format!("/proc/{who}/stat")).unwrap_or_default();
+        // Fields after the command's closing parenthesis: minflt is the 10th
+        // of the whole line, utime and stime the 14th and 15th.
+        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        let f: Vec<u64> = rest
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0))
+            .collect();
+        let at = |i: usize| f.get(i).copied().unwrap_or(0);
+        Stat {
+            cpu: (at(11) + at(12)) as f64 / 100.0,
+            minflt: at(7),
+        }
+    }
 }
 
 /// The process's user and system time so far, in seconds (`/proc/self/stat`,

@@ -18,7 +18,7 @@ trap 'rm -rf "$out"' EXIT
 for _ in $(seq 1 "$n"); do
   for side in old new; do
     bin=$old; [ $side = new ] && bin=$new
-    STORE=$store ROUNDS=1 "$bin" 2>/dev/null | awk '{print $6}' >> "$out/$side"
+    STORE=$store ROUNDS=1 "$bin" 2>/dev/null | awk '/ev\/s/ {print $6}' >> "$out/$side"
   done
 done
 for side in old new; do

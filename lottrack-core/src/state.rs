@@ -192,6 +192,41 @@ pub(crate) struct Stored {
     pub(crate) replayed: bool,
 }
 
+/// The stock movements of one event, lot by lot ([`State::event_moves`]): each
+/// lot's movements are sorted by event, so the event's run is found by a binary
+/// search and ends at the first movement of another event. (A plain struct
+/// rather than `flat_map`, whose optimized code branches on a field of its
+/// empty inner iterator, which valgrind reports as uninitialised.)
+pub(crate) struct EventMoves<'a> {
+    state: &'a State,
+    idx: u32,
+    /// The lots the event changed, not yet visited.
+    lots: std::slice::Iter<'a, u32>,
+    /// The lot whose movements `moves` walks.
+    lot: u32,
+    moves: std::slice::Iter<'a, Movement>,
+}
+
+impl<'a> Iterator for EventMoves<'a> {
+    type Item = (u32, &'a Movement);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(m) = self.moves.next() {
+                if m.event == self.idx {
+                    return Some((self.lot, m));
+                }
+                self.moves = [].iter();
+            }
+            let &lot = self.lots.next()?;
+            let moves = &self.state.ledger.lots[lot as usize].moves;
+            let start = moves.partition_point(|m| m.event < self.idx);
+            self.lot = lot;
+            self.moves = moves[start..].iter();
+        }
+    }
+}
+
 /// The whole in-memory index.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct State {
@@ -537,17 +572,14 @@ impl State {
 
     /// The stock movements of live event `idx`, lot by lot (in the order the
     /// event first named each lot).
-    pub(crate) fn event_moves(&self, idx: u32) -> impl Iterator<Item = (u32, &Movement)> + '_ {
-        self.fx_lots[self.events[idx as usize].effects.lot_range()]
-            .iter()
-            .flat_map(move |&lot| {
-                let moves = &self.ledger.lots[lot as usize].moves;
-                let start = moves.partition_point(|m| m.event < idx);
-                moves[start..]
-                    .iter()
-                    .take_while(move |m| m.event == idx)
-                    .map(move |m| (lot, m))
-            })
+    pub(crate) fn event_moves(&self, idx: u32) -> EventMoves<'_> {
+        EventMoves {
+            state: self,
+            idx,
+            lots: self.fx_lots[self.events[idx as usize].effects.lot_range()].iter(),
+            lot: 0,
+            moves: [].iter(),
+        }
     }
 
     /// Removes every effect of event `idx` (it is being voided); its movements

@@ -18,7 +18,7 @@ const MASK: usize = CHUNK - 1;
 
 /// Records by number, `0..len()`, in chunks of [`CHUNK`] (the last one
 /// partly filled).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub(crate) struct Table<T> {
     chunks: Vec<Vec<T>>,
     len: usize,

@@ -1,13 +1,13 @@
 //! The lot graph: lots are nodes, transform links are edges carrying quantities.
 //!
 //! The adjacency is laid out for traversal speed — per lot, a contiguous run of
-//! neighbours in each direction, their edges in a parallel array — and exposes petgraph's visit traits
-//! (`GraphBase`, `IntoNeighbors`, `IntoNeighborsDirected`, `Visitable`,
-//! `NodeIndexable`), so petgraph's algorithms run over it unchanged. Traversals use
+//! neighbours in each direction, their edges in a parallel array — and exposes
+//! petgraph's visit traits (`GraphBase`, `IntoNeighbors`,
+//! `IntoNeighborsDirected`, `Visitable`, `NodeIndexable`), so petgraph's
+//! algorithms run over it unchanged. Traversals use
 //! an epoch-stamped visited array borrowed from a pool: a query costs in proportion
 //! to what it reaches, never to the size of the graph.
 
-use crate::table::Table;
 use std::sync::Mutex;
 
 use petgraph::Direction;
@@ -15,6 +15,8 @@ use petgraph::visit::{
     GraphBase, IntoNeighbors, IntoNeighborsDirected, NodeCount, NodeIndexable, Visitable,
 };
 use rust_decimal::Decimal;
+
+use crate::table::Table;
 
 /// One transform link: `from` (an input lot) went into `to` (an output lot).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +90,9 @@ pub(crate) struct LotGraph {
 /// "No entry" / a removed entry.
 const NONE: u32 = u32::MAX;
 
-/// The top bit of a node's start: the node also has entries in the delta.
+/// The top bit of a node's start: the node also has entries in the delta. The
+/// compacted part therefore holds fewer than 2^31 entries a direction, one per
+/// live link: 2^31 links would take ~120 GB of link records first.
 const IN_DELTA: u32 = 1 << 31;
 
 /// One direction of the adjacency, laid out like a CSR: every node's neighbours

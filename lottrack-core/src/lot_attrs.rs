@@ -10,12 +10,12 @@
 //! so that voiding one of them leaves the attributes as if it had never been
 //! recorded ([`LotAttrsRec::refolded`]).
 
-use crate::table::Table;
 use chrono::NaiveDate;
 
 use crate::ledger::LotRec;
 use crate::model::LotAttrs;
 use crate::state::EventRec;
+use crate::table::Table;
 
 /// An expiry inherited from a transform's inputs: the transform, the input
 /// whose expiry was the earliest, and the product's margin in days. The input's

@@ -7,7 +7,6 @@
 //! rolled-back batch) exactly.
 
 use crate::hashing::FastMap;
-use crate::table::Table;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -23,6 +22,7 @@ use crate::ledger::{Ledger, Movement, Place, Role};
 use crate::lot_attrs::{Inherited, LotAttrsRec};
 use crate::model::{LotAttrs, LotKey, LotQty, LotStatus};
 use crate::quantity::{Units, fmt_decimal};
+use crate::table::Table;
 
 /// What an event changed, kept so it can be reversed exactly.
 ///

@@ -12,13 +12,14 @@
 //! read is bounds-checked and every failure is a [`Corrupt`] naming what was
 //! being read.
 
-use crate::table::Table;
 use std::io::Write;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
+
+use crate::table::Table;
 
 /// Chunk size the writer aims at (a chunk ends at the first boundary after it).
 pub(crate) const CHUNK: usize = 1 << 20;

@@ -861,18 +861,23 @@ mod tests {
         }
     }
 
+    /// A seeded generator of numbers below `m` (a linear congruential one).
+    fn lcg(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut x = seed;
+        move |m| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        }
+    }
+
     #[test]
     fn adjacency_matches_a_vec_per_node_through_compactions() {
         // A model: one Vec per node, as the adjacency behaved before compaction.
         let mut g = LotGraph::default();
         let mut model: Vec<Vec<u32>> = vec![Vec::new(); 300];
-        let mut x: u64 = 7;
-        let mut rnd = |m: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut rnd = lcg(7);
         let mut ids = Vec::new();
         for i in 0..5_000u32 {
             let (a, b) = (rnd(300) as u32, rnd(300) as u32);
@@ -936,13 +941,7 @@ mod tests {
         let mut g = LotGraph::default();
         let mut fwd: Vec<Vec<(u32, u32)>> = Vec::new();
         let mut bwd: Vec<Vec<(u32, u32)>> = Vec::new();
-        let mut x: u64 = 11;
-        let mut rnd = |m: u64| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut rnd = lcg(11);
         let mut nodes = 2u32;
         for batch in 0..400u32 {
             let (nodes0, edges0) = (nodes, g.edges.len());

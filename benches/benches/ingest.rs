@@ -2,13 +2,16 @@
 //! 1 000, the JSON form one by one and as JSON arrays of 1 000
 //! (`Tracker::record_batch_json`, what C's `lt_record_batch_json` runs) (events/s),
 //! and the same typed batches taken by the bare ingest baseline
-//! (`lottrack_benches::bare_ingest`), the floor typed batches are measured against.
+//! (`lottrack_benches::bare_ingest`), the floor typed batches are measured against:
+//! alone, keeping a log of the events' JSON as the memory store does, and keeping
+//! the events themselves as the log.
 //!
 //! `LOTTRACK_BENCH_SCALE=10k|100k|1m` (default 100k lots).
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use lottrack_benches::bare_ingest::{Log, ingest_with_log};
 use lottrack_benches::generator::{self, scale_label};
 use lottrack_core::Tracker;
 
@@ -55,6 +58,23 @@ fn ingest(c: &mut Criterion) {
         b.iter_batched(
             || events.clone(),
             |evs| lottrack_benches::bare_ingest::ingest(evs, 1000).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    // The floor with the log an in-memory tracker keeps, on a second thread,
+    // each batch logged before the next: the events' JSON, as the memory store
+    // keeps it, and the events themselves, the cheapest log there is.
+    g.bench_function("bare_baseline_json_log", |b| {
+        b.iter_batched(
+            || events.clone(),
+            |evs| ingest_with_log(evs, 1000, Log::Json(Vec::new())).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("bare_baseline_event_log", |b| {
+        b.iter_batched(
+            || events.clone(),
+            |evs| ingest_with_log(evs, 1000, Log::Events(Vec::new())).unwrap(),
             BatchSize::PerIteration,
         )
     });

@@ -8,7 +8,9 @@
 //! in a temporary directory instead; `STORE=sqlite-normal` likewise with
 //! synchronous NORMAL; `STORE=bare` times the bare ingest baseline
 //! (`lottrack_benches::bare_ingest`) instead of a tracker, `STORE=bare-one` the
-//! same on one thread. `BATCH` sets the batch
+//! same on one thread, `STORE=bare-log` the same keeping a log of the events'
+//! JSON made on a second thread (`bare_ingest::ingest_with_log`),
+//! `STORE=bare-log-events` keeping the events themselves as the log. `BATCH` sets the batch
 //! size (default 1 000).
 //!
 //! `cargo run --release -p lottrack-benches --example ingest_probe`
@@ -38,10 +40,16 @@ fn main() {
         let t0 = Instant::now();
         let path = dir.path().join("ingest.db");
         if store.starts_with("bare") {
-            let ix = if store == "bare-one" {
-                lottrack_benches::bare_ingest::ingest_one_thread(evs, batch)
-            } else {
-                lottrack_benches::bare_ingest::ingest(evs, batch)
+            use lottrack_benches::bare_ingest::{self, Log};
+            let ix = match store.as_str() {
+                "bare-one" => bare_ingest::ingest_one_thread(evs, batch),
+                "bare-log" => bare_ingest::ingest_with_log(evs, batch, Log::Json(Vec::new()))
+                    .map(|(ix, _)| ix),
+                "bare-log-events" => {
+                    bare_ingest::ingest_with_log(evs, batch, Log::Events(Vec::new()))
+                        .map(|(ix, _)| ix)
+                }
+                _ => bare_ingest::ingest(evs, batch),
             }
             .unwrap();
             report(events.len(), t0.elapsed(), cpu_seconds() - cpu0);

@@ -17,6 +17,13 @@
 //! lots, duplicate ids, bad units or limits), stock per location and container,
 //! lot attributes and statuses, parties and documents, undo of a refused batch,
 //! results per event, the store, and an index that answers between two batches.
+//!
+//! [`ingest_with_log`] adds the one part of the store an in-memory tracker
+//! cannot leave out: the log of the events as given, kept on a second thread
+//! while the next events are indexed, each batch in the log before the next one
+//! starts; either as JSON text, as a tracker's memory store keeps it, or as the
+//! events themselves, the cheapest log there is. The index then copies the
+//! strings it keeps, since the events go to the log whole.
 
 use hashbrown::HashTable;
 use lottrack_core::{Event, EventBody, LotQty, ShipItem};
@@ -43,6 +50,9 @@ type Units = (String, Vec<(String, Decimal)>);
 /// ```
 #[derive(Default)]
 pub struct BareIndex {
+    /// Whether the strings it keeps are copied (the events go on whole to a
+    /// log) rather than moved out of the events.
+    copies: bool,
     hasher: foldhash::fast::FixedState,
     event_ids: Vec<Box<str>>,
     event_table: HashTable<u32>,
@@ -94,6 +104,11 @@ impl BareIndex {
             .copied()
     }
 
+    /// A string the index keeps: moved out of the event, or copied.
+    fn own(&self, s: &mut String) -> String {
+        if self.copies { s.clone() } else { take(s) }
+    }
+
     fn lot_or_add(&mut self, product: String, lot: String) -> u32 {
         let h = self.hasher.hash_one((product.as_str(), lot.as_str()));
         let keys = &self.lot_keys;
@@ -142,7 +157,8 @@ impl BareIndex {
 
     fn line(&mut self, line: &mut LotQty, sign: i8) -> Result<u32, String> {
         let q = self.base(line)?;
-        let lot = self.lot_or_add(take(&mut line.product), take(&mut line.lot));
+        let (product, lot) = (self.own(&mut line.product), self.own(&mut line.lot));
+        let lot = self.lot_or_add(product, lot);
         let d = if sign < 0 { -q } else { q };
         self.stock[lot as usize] += d;
         self.moves.push((lot, d));
@@ -215,10 +231,14 @@ impl BareIndex {
                 conversions,
                 ..
             } => {
-                self.units.insert(
-                    take(product),
-                    (take(uom), take(conversions).into_iter().collect()),
-                );
+                let conversions = if self.copies {
+                    conversions.clone()
+                } else {
+                    take(conversions)
+                };
+                let key = (self.own(product), self.own(uom));
+                self.units
+                    .insert(key.0, (key.1, conversions.into_iter().collect()));
             }
             EventBody::Status { .. }
             | EventBody::Party { .. }
@@ -233,7 +253,8 @@ impl BareIndex {
             }
         }
         let h = self.hasher.hash_one(ev.event_id.as_str());
-        self.event_ids.push(take(&mut ev.event_id).into_boxed_str());
+        let id = self.own(&mut ev.event_id);
+        self.event_ids.push(id.into_boxed_str());
         let (ids, hasher) = (&self.event_ids, &self.hasher);
         self.event_table
             .insert_unique(h, idx, |&m| hasher.hash_one(&*ids[m as usize]));
@@ -288,6 +309,125 @@ pub fn ingest(events: Vec<Event>, n: usize) -> Result<BareIndex, String> {
     ix
 }
 
+/// The log [`ingest_with_log`] keeps, in order.
+#[derive(Debug)]
+pub enum Log {
+    /// Each event's JSON ([`Event::to_json`]), as a tracker's memory store
+    /// keeps it.
+    Json(Vec<Box<str>>),
+    /// The events themselves, kept whole: the cheapest log there is.
+    Events(Vec<Event>),
+}
+
+impl Log {
+    /// How many events it holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Log::Json(rows) => rows.len(),
+            Log::Events(events) => events.len(),
+        }
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn keep(&mut self, chunk: Vec<Event>) {
+        match self {
+            Log::Json(rows) => rows.extend(chunk.iter().map(|e| e.to_json().into_boxed_str())),
+            Log::Events(events) => events.extend(chunk),
+        }
+    }
+}
+
+/// Events handed to the log thread at a time within a batch.
+const LOG_CHUNK: usize = 64;
+
+/// Takes `events` into a new bare index in batches of `n`, as [`ingest`], and
+/// keeps their log in the form `log` starts as (`Log::Json(Vec::new())` or
+/// `Log::Events(Vec::new())`): a second thread logs chunks of the batch already
+/// indexed, and a batch ends once its last event is in the log. Returns the
+/// finished index and the log.
+///
+/// ```
+/// use lottrack_benches::bare_ingest::{self, Log};
+/// use lottrack_benches::generator;
+/// let (_, events) = generator::generate_vec(&generator::Config::new(1_000));
+/// let n = events.len();
+/// let (ix, log) = bare_ingest::ingest_with_log(events.clone(), 1_000, Log::Json(Vec::new())).unwrap();
+/// let Log::Json(rows) = log else { panic!("a JSON log") };
+/// assert_eq!(rows.len(), n);
+/// assert!(rows[0].starts_with("{\"event_id\":"));
+/// let (same, log) = bare_ingest::ingest_with_log(events, 1_000, Log::Events(Vec::new())).unwrap();
+/// assert_eq!(log.len(), n);
+/// assert_eq!(same.stock, ix.stock);
+/// ```
+pub fn ingest_with_log(events: Vec<Event>, n: usize, log: Log) -> Result<(BareIndex, Log), String> {
+    use std::sync::mpsc::{channel, sync_channel};
+    // A chunk of events to log, or `None`: the batch is sent, say when logged.
+    let (tx, rx) = sync_channel::<Option<Vec<Event>>>(8);
+    let (done_tx, done_rx) = channel::<()>();
+    let logger = std::thread::spawn(move || {
+        let mut log = log;
+        while let Some(msg) = recv_spinning(&rx) {
+            match msg {
+                Some(chunk) => log.keep(chunk),
+                None => {
+                    let _ = done_tx.send(());
+                }
+            }
+        }
+        log
+    });
+    let mut ix = BareIndex::new();
+    ix.copies = true;
+    let mut evs = events.into_iter();
+    let taken = loop {
+        let mut batch: Vec<Event> = evs.by_ref().take(n).collect();
+        if batch.is_empty() {
+            break Ok(());
+        }
+        let mut failed = None;
+        while !batch.is_empty() && failed.is_none() {
+            let mut chunk: Vec<Event> = batch.drain(..LOG_CHUNK.min(batch.len())).collect();
+            failed = chunk.iter_mut().find_map(|e| ix.take(e).err());
+            // The logger only ends once `tx` is dropped: it is alive here.
+            let _ = tx.send(Some(chunk));
+        }
+        let _ = tx.send(None);
+        let _ = recv_spinning(&done_rx);
+        if let Some(e) = failed {
+            break Err(e);
+        }
+    };
+    drop(tx);
+    let log = logger
+        .join()
+        .map_err(|_| "the log thread panicked".to_string())?;
+    taken?;
+    ix.finish();
+    Ok((ix, log))
+}
+
+/// Receives from `rx`, spinning for up to a millisecond before sleeping, as a
+/// tracker's writing thread and its caller wait for each other (a sleeping
+/// thread is woken late on a VM); `None` once the sender is gone.
+fn recv_spinning<T>(rx: &std::sync::mpsc::Receiver<T>) -> Option<T> {
+    use std::sync::mpsc::TryRecvError;
+    let start = std::time::Instant::now();
+    loop {
+        match rx.try_recv() {
+            Ok(v) => return Some(v),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) if start.elapsed().as_micros() < 1000 => {
+                std::hint::spin_loop();
+            }
+            Err(TryRecvError::Empty) => return rx.recv().ok(),
+        }
+    }
+}
+
 /// [`ingest`] on one thread: what is left of each batch is freed in line.
 pub fn ingest_one_thread(events: Vec<Event>, n: usize) -> Result<BareIndex, String> {
     ingest_into(events, n, drop)
@@ -337,9 +477,24 @@ mod tests {
         let t = Tracker::in_memory();
         crate::record_in_batches(&t, events.clone(), 1000);
         let one = ingest_one_thread(events.clone(), 1000).unwrap();
+        let json: Vec<String> = events.iter().map(|e| e.to_json()).collect();
+        let (logged, log) = ingest_with_log(events.clone(), 1000, Log::Json(Vec::new())).unwrap();
+        let (kept, whole) = ingest_with_log(events.clone(), 1000, Log::Events(Vec::new())).unwrap();
+        let Log::Events(whole) = whole else {
+            panic!("the events kept whole")
+        };
+        assert!(whole == events);
+        assert_eq!(kept.stock, one.stock);
         let ix = ingest(events, 1000).unwrap();
         assert_eq!(one.stock, ix.stock);
         assert_eq!(one.forward.targets, ix.forward.targets);
+        assert_eq!(logged.stock, ix.stock);
+        assert_eq!(logged.forward.targets, ix.forward.targets);
+        assert_eq!(logged.lot_moves.targets, ix.lot_moves.targets);
+        let Log::Json(log) = log else {
+            panic!("a JSON log")
+        };
+        assert!(log.iter().map(|j| &**j).eq(json.iter().map(|j| j.as_str())));
 
         let live = (0..ix.lots())
             .filter(|&l| {

@@ -10,8 +10,8 @@
 //! (`lottrack_benches::bare_ingest`) instead of a tracker, `STORE=bare-one` the
 //! same on one thread, `STORE=bare-log` the same keeping a log of the events'
 //! JSON made on a second thread (`bare_ingest::ingest_with_log`),
-//! `STORE=bare-log-events` keeping the events themselves as the log. `BATCH` sets the batch
-//! size (default 1 000).
+//! `STORE=bare-log-events` keeping the events themselves as the log. `BATCH`
+//! sets the batch size (default 1 000).
 //!
 //! `cargo run --release -p lottrack-benches --example ingest_probe`
 

@@ -104,9 +104,9 @@ impl BareIndex {
             .copied()
     }
 
-    /// A string the index keeps: moved out of the event, or copied.
-    fn own(&self, s: &mut String) -> String {
-        if self.copies { s.clone() } else { take(s) }
+    /// A part of the event the index keeps: moved out of it, or copied.
+    fn own<T: Clone + Default>(&self, v: &mut T) -> T {
+        if self.copies { v.clone() } else { take(v) }
     }
 
     fn lot_or_add(&mut self, product: String, lot: String) -> u32 {
@@ -231,14 +231,9 @@ impl BareIndex {
                 conversions,
                 ..
             } => {
-                let conversions = if self.copies {
-                    conversions.clone()
-                } else {
-                    take(conversions)
-                };
-                let key = (self.own(product), self.own(uom));
-                self.units
-                    .insert(key.0, (key.1, conversions.into_iter().collect()));
+                let (product, uom) = (self.own(product), self.own(uom));
+                let conversions = self.own(conversions).into_iter().collect();
+                self.units.insert(product, (uom, conversions));
             }
             EventBody::Status { .. }
             | EventBody::Party { .. }
